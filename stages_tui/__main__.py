@@ -1,0 +1,3 @@
+from stages_tui.cli import main
+
+raise SystemExit(main())
