@@ -67,8 +67,8 @@ def settings_from_args(
     args: argparse.Namespace,
     *,
     env: Mapping[str, str] | None = None,
-    prompt: Callable[[str], str] = getpass.getpass,
-    interactive: Callable[[], bool] = _is_interactive,
+    prompt: Callable[[str], str] | None = None,
+    interactive: Callable[[], bool] | None = None,
 ) -> Settings:
     """Resolve Settings from parsed flags, then ask for a missing secret (never echoed).
 
@@ -86,10 +86,10 @@ def settings_from_args(
         return settings
     what = settings.secret_name
     source = settings.secret_source or ""
-    if not interactive():
+    if not (interactive or _is_interactive)():
         hint = f"set {source[4:]}" if source.startswith("env:") else "run it from a terminal"
         raise ConfigError(f"no {what} for {settings.connection_label}: {hint}")
-    value = prompt(f"{what.capitalize()} for {settings.connection_label}: ")  # type: ignore[union-attr]
+    value = (prompt or getpass.getpass)(f"{what.capitalize()} for {settings.connection_label}: ")  # type: ignore[union-attr]
     if not value:
         raise ConfigError(f"no {what} given")
     return settings.with_secret(value)
