@@ -183,12 +183,19 @@ class InProcessSandbox:
         else:
             await asyncio.sleep(seconds)
 
-    @asynccontextmanager
-    async def connect(self) -> AsyncIterator[Target]:
-        transport = httpx.ASGITransport(app=self.app)
-        async with httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE_URL) as client:
-            yield Target(client, IN_PROCESS_BASE_URL, self.user, self.password,
-                         self.oauth_client_id, self.oauth_client_secret, self._wait)
+    def connect(self):
+        return connect_asgi(self.app, Target(None, IN_PROCESS_BASE_URL, self.user, self.password,
+                                             self.oauth_client_id, self.oauth_client_secret,
+                                             self._wait))
+
+
+@asynccontextmanager
+async def connect_asgi(app: Any, settings: Target) -> AsyncIterator[Target]:
+    """Talk to an ASGI app in-process; settings gives everything but the client."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=settings.base_url) as client:
+        settings.client = client
+        yield settings
 
 
 @asynccontextmanager
@@ -473,12 +480,15 @@ async def replay_scenario(target: Target, name: str, golden: list[dict], token: 
 
 
 async def replay(target: Target, transcript: Transcript, only: list[str] | None = None,
-                 seed: int | None = None) -> dict[str, list[ExchangeResult]]:
-    """Replay scenarios in transcript order; results per scenario."""
+                 seed: int | None = None,
+                 tokens: dict[str, str] | None = None) -> dict[str, list[ExchangeResult]]:
+    """Replay scenarios in transcript order; results per scenario.  Each
+    gets a fresh random token unless tokens names one."""
     rng = random.Random(seed)
     results: dict[str, list[ExchangeResult]] = {}
     for name in transcript.scenarios:
         token = make_token(rng)
+        token = (tokens or {}).get(name, token)
         if only and name not in only:
             continue
         golden = transcript.exchanges[name]
