@@ -218,10 +218,11 @@ class StageDraft(BaseModel):
     reject, with Mautic's messages; the client calls it before sending.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: keep values as given (no silent coercion); problems() judges them.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = ""
-    weight: int | str = 0
+    weight: int | float | str = 0
     description: str | None = None
     is_published: bool = True
     publish_up: datetime | str | None = None
