@@ -207,10 +207,11 @@ async def test_no_secret_in_any_error_text(recorder):
     recorder.fail(httpx.ConnectError("refused"))
     recorder.fail(httpx.ConnectError("refused"))
     recorder.fail(httpx.ConnectError("refused"))
+    recorder.reply(200, {"stage": {"id": "bad"}})
     auth = BasicAuth("admin", PASSWORD)
     async with MauticClient("http://mautic.test", auth, transport=httpx.MockTransport(recorder), backoff=0) as c:
         errors = []
-        for call in (c.list_stages, c.list_stages, c.list_stages):
+        for call in (c.list_stages, c.list_stages, lambda: c.get_stage(1)):
             try:
                 await call()
             except MauticError as exc:
