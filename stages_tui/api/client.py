@@ -216,7 +216,7 @@ class MauticClient:
             order_dir=order_dir, published_only=published_only, minimal=minimal,
         )
         _, body = await self._request("GET", "/api/stages", params=params)
-        return envelopes.page(body, "stages", Stage.from_api)
+        return envelopes.page(body, "stages", Stage)
 
     async def get_stage(self, stage_id: int) -> Stage:
         """``GET /api/stages/{id}``; NotFound if it does not exist."""
@@ -329,7 +329,7 @@ class MauticClient:
             no_stage=no_stage, order_by=order_by, order_dir=order_dir,
         )
         _, body = await self._request("GET", "/api/contacts", params=params)
-        return envelopes.page(body, "contacts", Contact.from_api)
+        return envelopes.page(body, "contacts", Contact)
 
     async def get_contact(self, contact_id: int) -> Contact:
         """``GET /api/contacts/{id}``; NotFound if it does not exist."""

@@ -65,9 +65,11 @@ def total_of(body: Any) -> int:
     return value
 
 
-def page(body: Any, key: str, parse: Callable[[Any], T]) -> Page[T]:
-    items = many(body, key, parse)
-    return Page[Any](total=total_of(body), items=items)
+def page(body: Any, key: str, model: type[T]) -> Page[T]:
+    """``{"total": n, "<key>": ...}`` -> ``Page[model]`` (items parsed by ``model.from_api``)."""
+    items = many(body, key, model.from_api)  # type: ignore[attr-defined]
+    # Items are already validated models: construct without validating them again.
+    return Page[model].model_construct(total=total_of(body), items=items)  # type: ignore[valid-type]
 
 
 def success(body: Any) -> None:
