@@ -1,0 +1,122 @@
+"""Actions on "the current stage", shared by the list and the detail screen.
+
+Results travel as messages to the App (StageSaved / StageDeleted), which routes them to
+every screen showing that stage; failures are a toast with the server's message.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from stages_tui.api import MauticError, NotFound, Stage
+
+from ..errors import error_text
+from ..messages import ContactsMoved, StageDeleted, StageSaved
+from ..modals.confirm import ConfirmModal
+from ..widgets.stage_table import stage_label
+
+STAGE_BINDINGS = [
+    Binding("n", "new_stage", "New", id="new-stage"),
+    Binding("e", "edit_stage", "Edit", id="edit-stage"),
+    Binding("d", "delete_stage", "Delete", id="delete-stage"),
+    Binding("p", "toggle_published", "Publish", id="toggle-published"),
+    Binding("a", "assign_contacts", "Contacts", id="assign-contacts"),
+]
+NEEDS_STAGE = {"edit_stage", "delete_stage", "toggle_published", "assign_contacts"}
+
+
+class StageActions:
+    """Mixin for a Screen with ``current_stage()``."""
+
+    def current_stage(self) -> Stage | None:
+        raise NotImplementedError
+
+    def action_new_stage(self) -> None:
+        self.app.open_form(None)
+
+    def action_edit_stage(self) -> None:
+        if stage := self.current_stage():
+            self.app.open_form(stage)
+
+    def action_delete_stage(self) -> None:
+        stage = self.current_stage()
+        if stage is None:
+            return
+        question = Text.assemble("Delete stage ", stage_label(stage), "?\n\n",
+                                 "Its contacts are left without a stage. ",
+                                 "You can undo with u right after (the stage gets a new id).")
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.run_worker(self._delete(stage), group=f"delete-{stage.id}",
+                                exclusive=True, exit_on_error=False)
+
+        self.app.push_screen(ConfirmModal("Delete stage", question, yes="Delete", no="Keep",
+                                          danger=True), answered)
+
+    async def _delete(self, stage: Stage) -> None:
+        try:
+            deleted = await self.app.client.delete_stage(stage.id)
+        except NotFound:
+            self.app.notify(Text.assemble(stage_label(stage), " was already deleted.").plain,
+                            severity="warning", markup=False)
+            self.app.post_message(StageDeleted(stage.id, stage))
+            return
+        except MauticError as error:
+            self.app.notify(error_text(error), title="Delete failed", severity="error",
+                            markup=False)
+            return
+        # Keep our copy's id; Mautic answers with id null.
+        kept = deleted.model_copy(update={"id": stage.id})
+        self.app.post_message(StageDeleted(stage.id, kept))
+        self.app.notify(Text.assemble("Deleted ", stage_label(stage),
+                                      ". Press u to undo (re-creates it with a new id).").plain,
+                        title="Deleted", markup=False, timeout=10)
+
+    def action_toggle_published(self) -> None:
+        if stage := self.current_stage():
+            self.run_worker(self._toggle(stage), group=f"publish-{stage.id}", exclusive=True,
+                            exit_on_error=False)
+
+    async def _toggle(self, stage: Stage) -> None:
+        try:
+            saved = await self.app.client.edit_stage(
+                stage.id, {"is_published": not stage.is_published})
+        except MauticError as error:
+            self.app.notify(error_text(error), title="Publish failed", severity="error",
+                            markup=False)
+            return
+        self.app.post_message(StageSaved(saved, created=False))
+        state = "Published" if saved.is_published else "Unpublished"
+        self.app.notify(Text.assemble(state, " ", stage_label(saved), ".").plain, markup=False)
+
+    def action_assign_contacts(self) -> None:
+        stage = self.current_stage()
+        if stage is None:
+            return
+        try:
+            from .. modals.assign_contacts import AssignContactsModal  # H5's dialog
+        except ImportError:
+            self.app.notify("Assigning contacts is not available in this build.",
+                            severity="warning")
+            return
+
+        def moved(report) -> None:
+            message = contacts_moved_from(report, stage.id)
+            if message is not None:
+                self.app.post_message(message)
+
+        self.app.push_screen(AssignContactsModal(stage), moved)
+
+
+def contacts_moved_from(report, stage_id: int) -> ContactsMoved | None:
+    """The ContactsMoved for a finished assign dialog (None when nothing moved)."""
+    if report is None:
+        return None
+    if isinstance(report, ContactsMoved):
+        return report
+    to_message = getattr(report, "to_message", None)
+    if callable(to_message):
+        return to_message()
+    return None

@@ -1,0 +1,217 @@
+"""One stage, every property labelled and readable, with its contacts underneath."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from stages_tui.api import MauticError, NotFound, Stage
+
+from ..display import NONE, clean, literal, local_time, publish_state
+from ..errors import error_text
+from ..messages import ContactsMoved, StageDeleted, StageSaved
+from .observer import StageObserver
+from .stage_actions import NEEDS_STAGE, STAGE_BINDINGS, StageActions
+
+STATE_STYLE = {"active": "bold green", "scheduled": "bold yellow", "expired": "bold red",
+               "unpublished": "dim"}
+
+
+def _who(name: str | None, user_id: int | None) -> Text:
+    if not name and user_id is None:
+        return Text(NONE)
+    text = literal(name or "unknown")
+    if user_id is not None:
+        text.append(f"  (user id {user_id})", style="dim")
+    return text
+
+
+def state_text(stage: Stage, now: datetime | None = None) -> Text:
+    state = publish_state(stage.is_published, stage.publish_up, stage.publish_down, now)
+    why = {
+        "active": "published and inside its publish window",
+        "scheduled": f"published, starts {local_time(stage.publish_up)}",
+        "expired": f"published, ended {local_time(stage.publish_down)}",
+        "unpublished": "the published switch is off",
+    }[state]
+    return Text.assemble((state, STATE_STYLE[state]), ("  " + why, "dim"))
+
+
+def properties_table(stage: Stage, now: datetime | None = None) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
+    table.add_column(style="bold", no_wrap=True, width=14)
+    table.add_column(ratio=1, overflow="fold")
+    category = stage.category
+    rows: list[tuple[str, Text]] = [
+        ("ID", Text(str(stage.id))),
+        ("Name", Text(clean(stage.name), overflow="fold")),
+        ("Status now", state_text(stage, now)),
+        ("Published", Text("yes" if stage.is_published else "no")),
+        ("Publish up", Text(local_time(stage.publish_up) if stage.publish_up else "— (no start)")),
+        ("Publish down",
+         Text(local_time(stage.publish_down) if stage.publish_down else "— (no end)")),
+        ("Category", Text.assemble(literal(category.title, multiline=True),
+                                   (f"  (alias {clean(category.alias)}, id {category.id})", "dim"))
+         if category else Text("none", style="dim")),
+        ("Weight", Text(str(stage.weight))),
+        ("Description", literal(stage.description, multiline=True) if stage.description
+         else Text(NONE, style="dim")),
+        ("Date added", Text(local_time(stage.date_added))),
+        ("Created by", _who(stage.created_by_user, stage.created_by)),
+        ("Date modified", Text(local_time(stage.date_modified) if stage.date_modified
+                               else "never")),
+        ("Modified by", _who(stage.modified_by_user, stage.modified_by)),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+def _timezone_note() -> str:
+    now = datetime.now().astimezone()
+    return f"times in local time ({now.strftime('%Z') or now.strftime('UTC%z')})"
+
+
+class StageDetailScreen(StageActions, StageObserver, Screen[None]):
+    HELP_TITLE = "Stage detail"
+    SHOWS_SEARCH_HELP = False
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        *STAGE_BINDINGS,
+        Binding("r", "reload", "Reload", id="reload"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        stage: Stage
+
+    @dataclass
+    class Failed(Message):
+        error: BaseException
+
+    def __init__(self, stage: Stage | int) -> None:
+        super().__init__()
+        self.stage_id = stage if isinstance(stage, int) else stage.id
+        self.stage: Stage | None = None if isinstance(stage, int) else stage
+        self.deleted = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static("", id="detail-title")
+            yield Static("", id="detail-props")
+            yield Static("", id="detail-message")
+        contacts = self._contacts_widget()
+        if contacts is not None:
+            yield contacts
+        yield Footer()
+
+    def _contacts_widget(self):
+        try:
+            from ..widgets.stage_contacts import StageContacts  # H5's widget
+        except ImportError:
+            return None
+        return StageContacts(self.stage_id, id="stage-contacts")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-message").display = False
+        if self.stage is not None:
+            self._render_stage()
+        self._fetch()
+
+    def current_stage(self) -> Stage | None:
+        return None if self.deleted else self.stage
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_STAGE:
+            return self.current_stage() is not None or None
+        return True
+
+    @work(exclusive=True, group="stage-detail", exit_on_error=False)
+    async def _fetch(self) -> None:
+        try:
+            stage = await self.app.client.get_stage(self.stage_id)
+        except Exception as error:  # noqa: BLE001 — shown on this screen
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Loaded(stage))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.stage = message.stage
+        self.deleted = False
+        self._show_message(None)
+        self._render_stage()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if isinstance(message.error, NotFound):
+            self.deleted = True
+            self._show_message(Text(f"Stage #{self.stage_id} no longer exists on the server "
+                                    "(deleted elsewhere?). Press escape to go back."))
+        elif isinstance(message.error, MauticError) or self.stage is None:
+            self._show_message(Text.assemble("Could not load the stage: ",
+                                             error_text(message.error), "\nPress r to retry."))
+        self.refresh_bindings()
+
+    def _show_message(self, text: Text | None) -> None:
+        widget = self.query_one("#detail-message", Static)
+        widget.display = text is not None
+        widget.update(text or "")
+
+    def _render_stage(self) -> None:
+        stage = self.stage
+        if stage is None:
+            return
+        title = Text.assemble(("Stage ", "bold"), (f"#{stage.id} ", "bold"),
+                              Text(clean(stage.name)[:200], style="bold"),
+                              ("   " + _timezone_note(), "dim"))
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-props", Static).update(properties_table(stage))
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self._fetch()
+        contacts = self._contacts()
+        if contacts is not None:
+            contacts.reload()
+
+    def _contacts(self):
+        widgets = self.query("#stage-contacts")
+        return widgets.first() if widgets else None
+
+    # ------------------------------------------------------------------ routed changes
+
+    def stage_saved(self, message: StageSaved) -> None:
+        if message.stage.id == self.stage_id:
+            self.stage = message.stage
+            self.deleted = False
+            self._show_message(None)
+            self._render_stage()
+
+    def stage_deleted(self, message: StageDeleted) -> None:
+        if message.stage_id != self.stage_id:
+            return
+        self.deleted = True
+        if self.app.screen is self:
+            self.app.pop_screen()
+        else:
+            self._show_message(Text(f"Stage #{self.stage_id} was deleted."))
+            self.refresh_bindings()
+
+    def contacts_moved(self, message: ContactsMoved) -> None:
+        if message.touches(self.stage_id) and (contacts := self._contacts()) is not None:
+            contacts.reload()

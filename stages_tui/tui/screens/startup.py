@@ -1,0 +1,93 @@
+"""The first screen: connects (reads the stage categories), or explains why it cannot.
+
+An unreachable server, rejected credentials or a disabled API end up here as a clear
+message with `r` to retry, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+
+from stages_tui.api import Category, MauticError
+
+from ..errors import error_text, error_title, startup_advice
+
+
+class StartupScreen(Screen[None]):
+    HELP_TITLE = "Connecting"
+    SHOWS_SEARCH_HELP = False
+    BINDINGS = [Binding("r", "retry", "Retry", id="reload")]
+
+    @dataclass
+    class Connected(Message):
+        categories: list[Category]
+
+    @dataclass
+    class Failed(Message):
+        error: BaseException
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(id="startup"):
+            with Vertical(id="startup-box"):
+                yield Static(Text(f"Connecting to {self.app.settings.connection_label} …"),
+                             id="startup-title")
+                yield LoadingIndicator(id="startup-loading")
+                yield Static("", id="startup-message")
+                yield Static("", id="startup-advice")
+                if self.app.settings.is_sandbox:
+                    yield Static(Text(self.app.settings.sandbox_notice), id="startup-sandbox")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._failed = False
+        self.connect()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self._failed
+        return True
+
+    def action_retry(self) -> None:
+        self._show_failure(None)
+        self.connect()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        try:
+            categories = await self.app.client.list_categories(bundle="stage")
+        except MauticError as error:
+            self.post_message(self.Failed(error))
+        except Exception as error:  # a broken transport or config: still a screen, not a crash
+            self.post_message(self.Failed(error))
+        else:
+            self.post_message(self.Connected(categories))
+
+    @on(Connected)
+    def _connected(self, message: Connected) -> None:
+        self.app.connected(message.categories)
+
+    @on(Failed)
+    def _failed_to_connect(self, message: Failed) -> None:
+        self._show_failure(message.error)
+
+    def _show_failure(self, error: BaseException | None) -> None:
+        self._failed = error is not None
+        self.query_one("#startup-loading").display = error is None
+        label = self.app.settings.connection_label
+        title = (f"Cannot connect to {label}: {error_title(error)}" if error
+                 else f"Connecting to {label} …")
+        self.query_one("#startup-title", Static).update(Text(title))
+        self.query_one("#startup-message", Static).update(Text(error_text(error) if error else ""))
+        self.query_one("#startup-advice", Static).update(Text(startup_advice(error) if error else ""))
+        self.set_class(error is not None, "-failed")
+        self.refresh_bindings()

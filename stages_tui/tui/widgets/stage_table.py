@@ -1,0 +1,99 @@
+"""The stage list's table: one row per stage, keyed by the Mautic id."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from stages_tui.api import Stage
+
+from ..display import clean, literal, local_time, publish_window
+
+# (column key, label, width). Widths are fixed so long or wide server text is cut with
+# an ellipsis instead of stretching the table past the screen.
+COLUMNS: list[tuple[str, str, int]] = [
+    ("id", "ID", 5),
+    ("name", "Name", 30),
+    ("category", "Category", 14),
+    ("weight", "Weight", 6),
+    ("published", "Published", 9),
+    ("window", "Publish window", 23),
+    ("modified", "Modified", 16),
+]
+
+
+def _day(value) -> str:
+    return local_time(value)[:10] if value else ""
+
+
+def row_cells(stage: Stage) -> list[Text]:
+    window = publish_window(stage.publish_up, stage.publish_down)
+    if stage.publish_up or stage.publish_down:
+        # Days only in the list; the detail view has the minutes.
+        window = window.replace(local_time(stage.publish_up), _day(stage.publish_up)).replace(
+            local_time(stage.publish_down), _day(stage.publish_down))
+    return [
+        Text(str(stage.id), justify="right"),
+        literal(stage.name),
+        literal(stage.category.title if stage.category else "", style="italic"),
+        Text(str(stage.weight), justify="right"),
+        Text("yes", style="bold") if stage.is_published else Text("no", style="dim"),
+        Text(window, style="" if window != "always" else "dim", no_wrap=True,
+             overflow="ellipsis"),
+        Text(local_time(stage.date_modified or stage.date_added), no_wrap=True),
+    ]
+
+
+class StageTable(DataTable):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
+        Binding("g", "scroll_top", "First row", show=False, id="first-row"),
+        Binding("G", "scroll_bottom", "Last row", show=False, id="last-row"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    @property
+    def current_id(self) -> int | None:
+        if self.row_count == 0:
+            return None
+        row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return int(row_key.value) if row_key.value is not None else None
+
+    def show(self, stages: list[Stage], keep_id: int | None = None,
+             keep_index: int | None = None) -> None:
+        """Replace the rows; put the cursor back on ``keep_id`` if it is still listed."""
+        self.clear()
+        for stage in stages:
+            self.add_row(*row_cells(stage), key=str(stage.id))
+        if not stages:
+            return
+        ids = [stage.id for stage in stages]
+        if keep_id in ids:
+            row = ids.index(keep_id)
+        elif keep_index is not None:
+            row = min(keep_index, len(ids) - 1)
+        else:
+            row = 0
+        self.move_cursor(row=row, animate=False, scroll=True)
+
+    def update_stage(self, stage: Stage) -> bool:
+        """Refresh one row in place; False when the stage is not on this page."""
+        key = str(stage.id)
+        if key not in self.rows:
+            return False
+        for (column, _, _), cell in zip(COLUMNS, row_cells(stage)):
+            self.update_cell(key, column, cell)
+        return True
+
+
+def stage_label(stage: Stage) -> Text:
+    """`“name” (#id)` for confirmations and toasts, built literally."""
+    return Text.assemble("“", clean(stage.name)[:80], "” (#", str(stage.id), ")")
