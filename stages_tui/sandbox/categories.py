@@ -1,0 +1,152 @@
+"""Categories (/api/categories): validation, alias slugs, queries, JSON shape."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from . import listing
+from .errors import ValidationError, server_error
+from .phpish import filter_bool, strip_tags
+from .search_api import category_filter
+from .stages import CATEGORY_PROPERTIES
+from .store import Identity, Store
+
+# Bundles a stock 5.1.0 offers in the category form.
+BUNDLES = ("global", "asset", "campaign", "email", "form", "page", "point", "sms", "stage",
+           "focus", "dynamicContent", "messages", "notification", "mobile_notification",
+           "segment", "tweet")
+TITLE_MAX_CHARS = 191
+COLOR_MAX_CHARS = 7  # the column is 7 characters; longer values fail in the DB
+
+
+def slugify(text: str) -> str:
+    """FormModel::cleanAlias: transliterate, spaces to '-', keep [a-z0-9_-], lower."""
+    ascii_text = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"\s+", "-", ascii_text)
+    ascii_text = re.sub(r"[^A-Za-z0-9_-]", "", ascii_text).lower()
+    return ascii_text.rstrip("_")
+
+
+def resolve_column(name: str) -> str:
+    alias, _, prop = name.rpartition(".")
+    if (alias or "c") != "c" or prop not in CATEGORY_PROPERTIES:
+        raise server_error()
+    return f"c.{CATEGORY_PROPERTIES[prop]}"
+
+
+def to_json(row: dict[str, Any], *, deleted: bool = False) -> dict[str, Any]:
+    return {"id": None if deleted else row["id"], "title": row["title"], "alias": row["alias"],
+            "description": row["description"], "color": row["color"], "bundle": row["bundle"]}
+
+
+def get(store: Store, cat_id: int) -> dict[str, Any] | None:
+    row = store.row("SELECT * FROM categories WHERE id = ?", [cat_id])
+    return dict(row) if row else None
+
+
+def list_page(store: Store, query: dict[str, Any],
+              identity: Identity) -> tuple[int, list[dict[str, Any]]]:
+    page = listing.paging(query)
+    order = listing.order_by(query, resolve_column) or ["c.title ASC", "c.id ASC"]
+    search_sql, params = category_filter(str(query.get("search") or ""),
+                                         user_id=identity.user_id)
+    conditions = [search_sql]
+    params = list(params)
+    where = listing.where(query, resolve_column)
+    if where is not None:
+        conditions.extend(where[0])
+        params.extend(where[1])
+    where_sql = listing.combine(conditions)
+    total = store.scalar(f"SELECT COUNT(*) FROM categories c WHERE {where_sql}", params)
+    limit_sql, limit_params = page.sql()
+    rows = store.rows(f"SELECT c.* FROM categories c WHERE {where_sql} "
+                      f"ORDER BY {', '.join(order)}{limit_sql}", params + limit_params)
+    return total, [dict(r) for r in rows]
+
+
+def _text(raw: Any) -> str | None:
+    if raw is None or raw == "" or isinstance(raw, (dict, list)):
+        return None
+    return str(raw)
+
+
+def apply_input(params: dict[str, Any], current: dict[str, Any] | None,
+                clear_missing: bool) -> dict[str, Any]:
+    values = dict(current) if current else {
+        "title": None, "alias": None, "description": None, "color": None, "bundle": None,
+        "is_published": 1}
+    errors: dict[str, list[str]] = {}
+    if "title" in params or clear_missing:
+        raw = _text(params.get("title"))
+        values["title"] = strip_tags(raw).strip() or None if raw is not None else None
+    if not values["title"]:
+        errors["title"] = ["A title is required."]
+    if "description" in params or clear_missing:
+        values["description"] = _text(params.get("description"))
+    if "color" in params or clear_missing:
+        values["color"] = _text(params.get("color"))
+    if "isPublished" in params:
+        values["is_published"] = int(filter_bool(params.get("isPublished")))
+    elif clear_missing and current is not None:
+        values["is_published"] = 0
+    if current is None:  # the bundle is fixed once the category exists
+        bundle = _text(params.get("bundle"))
+        if bundle is None:
+            errors["bundle"] = ["A value is required."]
+        elif bundle not in BUNDLES:
+            errors["bundle"] = ["This value is not valid."]
+        values["bundle"] = bundle
+    if errors:
+        raise ValidationError(errors)
+    explicit_alias = _text(params.get("alias"))
+    if explicit_alias is not None:
+        values["alias"] = slugify(explicit_alias) or None
+    elif current is None or clear_missing:
+        values["alias"] = None  # regenerated from the title on save (PUT too)
+    return values
+
+
+def _unique_alias(store: Store, wanted: str, bundle: str, own_id: int | None) -> str:
+    base = wanted or "category"
+    candidate, counter = base, 1
+    while store.scalar("SELECT 1 FROM categories WHERE alias = ? AND bundle = ? AND id IS NOT ?",
+                       [candidate, bundle, own_id]) is not None:
+        candidate = f"{base}{counter}"
+        counter += 1
+    return candidate
+
+
+def _check_storable(values: dict[str, Any]) -> None:
+    if len(values["title"]) > TITLE_MAX_CHARS:
+        raise server_error()
+    if values["color"] is not None and len(values["color"]) > COLOR_MAX_CHARS:
+        raise server_error()
+
+
+def save(store: Store, current: dict[str, Any] | None, values: dict[str, Any],
+         identity: Identity) -> int:
+    _check_storable(values)
+    own_id = current["id"] if current else None
+    alias = _unique_alias(store, values["alias"] or slugify(values["title"]), values["bundle"],
+                          own_id)
+    now = store.now()
+    if current is None:
+        cur = store.execute(
+            "INSERT INTO categories (is_published, date_added, created_by, created_by_user, "
+            "title, alias, description, color, bundle) VALUES (?,?,?,?,?,?,?,?,?)",
+            [values["is_published"], now, identity.user_id, identity.user_name,
+             values["title"], alias, values["description"], values["color"], values["bundle"]])
+        return cur.lastrowid
+    store.execute(
+        "UPDATE categories SET is_published=?, date_modified=?, modified_by=?, "
+        "modified_by_user=?, title=?, alias=?, description=?, color=? WHERE id=?",
+        [values["is_published"], now, identity.user_id, identity.user_name, values["title"],
+         alias, values["description"], values["color"], own_id])
+    return own_id
+
+
+def delete(store: Store, cat_id: int) -> None:
+    store.execute("UPDATE stages SET category_id = NULL WHERE category_id = ?", [cat_id])
+    store.execute("DELETE FROM categories WHERE id = ?", [cat_id])

@@ -1,0 +1,320 @@
+"""Contacts (leads): input handling, queries, stage moves with their log, JSON shapes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import fields, listing
+from .errors import ValidationError, server_error
+from .phpish import php_int, php_truthy
+from .schema import CONTACT_FIELD_COLUMNS
+from .search_api import contact_filter
+from .store import Identity, Store, to_api_time
+
+# Columns `orderBy` / `where` accept on contacts (DBAL: snake_case, alias l.).
+LEAD_COLUMNS = frozenset(
+    ("id", "is_published", "date_added", "date_modified", "created_by", "created_by_user",
+     "modified_by", "modified_by_user", "stage_id", "color", "date_identified", "owner_id")
+    + CONTACT_FIELD_COLUMNS
+) - {"owner_id"}
+
+STAGE_CHANGED = "Stage changed"
+MANUALLY_ADDED = "Manually Added"
+MANUALLY_REMOVED = "Manually Removed"
+NOT_VALID = "This value is not valid."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def resolve_column(name: str) -> str:
+    alias, _, column = name.rpartition(".")
+    if (alias or "l") != "l" or column not in LEAD_COLUMNS:
+        raise server_error()
+    return f"l.{column}"
+
+
+# ---------------------------------------------------------------- serialization
+
+
+@dataclass
+class StageInfo:
+    """What a contact's `stage` shows: stageList plus leaked publish fields."""
+
+    id: int
+    name: str
+    weight: int
+    description: str | None
+    created_by_user: str | None
+    modified_by_user: str | None
+    category: tuple[str | None, str | None] | None  # the category's user names
+
+    def to_json(self) -> dict[str, Any]:
+        category = None
+        if self.category is not None:
+            category = {"createdByUser": self.category[0], "modifiedByUser": self.category[1]}
+        return {"createdByUser": self.created_by_user, "modifiedByUser": self.modified_by_user,
+                "id": self.id, "name": self.name, "category": category, "weight": self.weight,
+                "description": self.description}
+
+
+def stage_infos(store: Store, stage_ids: set[int]) -> dict[int, StageInfo]:
+    """Stage blocks for a page of contacts, in one query."""
+    if not stage_ids:
+        return {}
+    marks = ",".join("?" * len(stage_ids))
+    rows = store.rows(
+        "SELECT s.id, s.name, s.weight, s.description, s.created_by_user, s.modified_by_user, "
+        "c.id AS c_id, c.created_by_user AS c_cbu, c.modified_by_user AS c_mbu "
+        f"FROM stages s LEFT JOIN categories c ON c.id = s.category_id WHERE s.id IN ({marks})",
+        sorted(stage_ids))
+    return {r["id"]: StageInfo(r["id"], r["name"], r["weight"], r["description"],
+                               r["created_by_user"], r["modified_by_user"],
+                               (r["c_cbu"], r["c_mbu"]) if r["c_id"] is not None else None)
+            for r in rows}
+
+
+def _stored_value(alias: str, value: Any) -> Any:
+    """A field value as GET shows it: DBAL strings, numbers cast back (fixNumbers)."""
+    if value is None:
+        return None
+    if alias == "points":
+        return int(value)
+    if alias == "attribution":
+        return float(value)
+    return str(value)
+
+
+def _publish_part(row: Any, deleted: bool) -> dict[str, Any]:
+    return {
+        "isPublished": bool(row["is_published"]),
+        "dateAdded": to_api_time(row["date_added"]),
+        "dateModified": to_api_time(row["date_modified"]),
+        "createdBy": row["created_by"],
+        "createdByUser": row["created_by_user"],
+        "modifiedBy": row["modified_by"],
+        "modifiedByUser": row["modified_by_user"],
+        "id": None if deleted else row["id"],
+        "points": int(row["points"] or 0),
+        "color": row["color"],
+    }
+
+
+def to_json(row: Any, stage: StageInfo | None, *, created: set[str] | None = None,
+            in_list: bool = False, minimal: bool = False, deleted: bool = False) -> dict[str, Any]:
+    """A contact. `created` (the submitted aliases) selects the create-response shape."""
+    groups: dict[str, dict[str, Any]] = {g: {} for g in fields.GROUPS}
+    for f in fields.FIELDS:
+        if created is not None:
+            value = row[f.alias] if f.alias in created else None
+            if value is not None and f.alias != "points":
+                value = str(value) if f.alias != "attribution" else float(value)
+            groups[f.group][f.alias] = fields.created_field(f, value)
+        else:
+            groups[f.group][f.alias] = fields.stored_field(f, _stored_value(f.alias, row[f.alias]))
+    contact_id = None if deleted else str(row["id"])
+    order = fields.LIST_ALL_ORDER if in_list else fields.FIELD_ALIASES
+    everything: dict[str, Any] = {"id": contact_id}
+    for alias in order:
+        everything[alias] = _stored_value(alias, row[alias])
+    body = _publish_part(row, deleted)
+    body["fields"] = {g: (groups[g] or []) for g in fields.GROUPS}
+    body["fields"]["all"] = everything
+    if minimal:
+        return body
+    body.update({
+        "lastActive": to_api_time(row["last_active"]),
+        "owner": None,
+        "ipAddresses": [],
+        "tags": [],
+        "utmtags": None if created is not None else [],
+        "stage": stage.to_json() if stage else None,
+        "dateIdentified": to_api_time(row["date_identified"]),
+        "preferredProfileImage": None,
+        "doNotContact": [],
+        "frequencyRules": [],
+    })
+    return body
+
+
+def render(store: Store, row: Any, **kwargs: Any) -> dict[str, Any]:
+    stage_id = row["stage_id"]
+    info = stage_infos(store, {stage_id}).get(stage_id) if stage_id is not None else None
+    return to_json(row, info, **kwargs)
+
+
+# ---------------------------------------------------------------- queries
+
+
+def get(store: Store, contact_id: int) -> Any:
+    return store.row("SELECT * FROM leads WHERE id = ?", [contact_id])
+
+
+def list_page(store: Store, query: dict[str, Any],
+              identity: Identity) -> tuple[int, dict[str, Any]]:
+    """Count and page with the same WHERE; stage blocks fetched once for the page."""
+    page = listing.paging(query)
+    order = listing.order_by(query, resolve_column) or ["l.last_active DESC", "l.id DESC"]
+    search_sql, params = contact_filter(str(query.get("search") or ""), user_id=identity.user_id)
+    conditions = [search_sql]
+    params = list(params)
+    where = listing.where(query, resolve_column)
+    if where is not None:
+        conditions.extend(where[0])
+        params.extend(where[1])
+    where_sql = listing.combine(conditions)
+    total = store.scalar(f"SELECT COUNT(*) FROM leads l WHERE {where_sql}", params)
+    limit_sql, limit_params = page.sql()
+    rows = store.rows(f"SELECT l.* FROM leads l WHERE {where_sql} "
+                      f"ORDER BY {', '.join(order)}{limit_sql}", params + limit_params)
+    infos = stage_infos(store, {r["stage_id"] for r in rows if r["stage_id"] is not None})
+    minimal = php_truthy(query.get("minimal"))
+    contacts = {str(r["id"]): to_json(r, infos.get(r["stage_id"]), in_list=True, minimal=minimal)
+                for r in rows}
+    return total, contacts
+
+
+# ---------------------------------------------------------------- input
+
+
+@dataclass
+class ContactInput:
+    values: dict[str, Any]      # alias -> new value for submitted fields
+    stage: Any                  # _KEEP, None (clear) or a stage id
+    submitted: set[str]
+
+
+_KEEP = object()
+
+
+def _field_value(alias: str, raw: Any) -> Any:
+    if raw is None or raw == "" or isinstance(raw, (dict, list)):
+        return None
+    if alias == "points":
+        return php_int(raw)
+    if isinstance(raw, bool):
+        return "1" if raw else None
+    return str(raw).strip() if isinstance(raw, str) else str(raw)
+
+
+def parse_input(store: Store, params: dict[str, Any]) -> ContactInput:
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for alias in fields.FIELD_ALIASES:
+        if alias in params:
+            values[alias] = _field_value(alias, params[alias])
+    email = values.get("email")
+    if email is not None and not _EMAIL.match(email):
+        errors["email"] = [f"{email} is invalid."]
+    stage: Any = _KEEP
+    if "stage" in params:
+        raw = params["stage"]
+        if raw is None:
+            stage = None
+        else:
+            # The form field offers only published stages.
+            stage_id = php_int(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) \
+                else 0
+            published = store.scalar("SELECT is_published FROM stages WHERE id = ?", [stage_id])
+            if str(raw).strip() != str(stage_id) or not published:
+                errors["stage"] = [NOT_VALID]
+            else:
+                stage = stage_id
+    if errors:
+        raise ValidationError(errors)
+    return ContactInput(values, stage, set(values))
+
+
+def find_by_email(store: Store, email: str) -> Any:
+    return store.row("SELECT * FROM leads WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+                     [email])
+
+
+def insert(store: Store, data: ContactInput, identity: Identity) -> int:
+    now = store.now()
+    columns = ["is_published", "date_added", "created_by", "created_by_user", "date_identified"]
+    values: list[Any] = [1, now, identity.user_id, identity.user_name, now]
+    for alias, value in data.values.items():
+        if alias == "points" and value is None:
+            continue
+        columns.append(alias)
+        values.append(value)
+    cur = store.execute(f"INSERT INTO leads ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' * len(values))})", values)
+    contact_id = cur.lastrowid
+    if data.stage is not _KEEP and data.stage is not None:
+        _set_stage_from_form(store, contact_id, data.stage)
+    return contact_id
+
+
+def update(store: Store, current: Any, data: ContactInput, identity: Identity,
+           *, overwrite_with_blank: bool) -> None:
+    """PATCH (and a POST that matched an email) changes what was sent; PUT blanks the rest."""
+    new = {alias: data.values[alias] for alias in data.values}
+    if overwrite_with_blank:
+        for alias in fields.FIELD_ALIASES:
+            if alias not in new and alias != "points":
+                new[alias] = None
+    new = {a: (0 if a == "points" and v is None else v) for a, v in new.items()}
+    changed = any(_differs(current[a], v) for a, v in new.items())
+    stage_changed = data.stage is not _KEEP and data.stage != current["stage_id"]
+    sets = [f"{alias} = ?" for alias in new]
+    params: list[Any] = list(new.values())
+    if data.stage is not _KEEP:
+        sets.append("stage_id = ?")
+        params.append(data.stage)
+    if changed or stage_changed:
+        sets.append("date_modified = ?")
+        params.append(store.now())
+    sets += ["modified_by = ?", "modified_by_user = ?"]
+    params += [identity.user_id, identity.user_name]
+    store.execute(f"UPDATE leads SET {', '.join(sets)} WHERE id = ?", params + [current["id"]])
+    if data.stage is not _KEEP and data.stage is not None:
+        _log_form_stage_change(store, current["id"], data.stage)
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if old is None or new is None:
+        return old is not new
+    return str(old) != str(new)
+
+
+def _set_stage_from_form(store: Store, contact_id: int, stage_id: int) -> None:
+    store.execute("UPDATE leads SET stage_id = ? WHERE id = ?", [stage_id, contact_id])
+    _log_form_stage_change(store, contact_id, stage_id)
+
+
+def _log_form_stage_change(store: Store, contact_id: int, stage_id: int) -> None:
+    """LeadModel::setFieldValues logs only when the stage differs from the latest log row."""
+    latest = store.scalar("SELECT stage_id FROM lead_stages_change_log WHERE lead_id = ? "
+                          "ORDER BY date_added DESC, id DESC LIMIT 1", [contact_id])
+    if latest == stage_id:
+        return
+    name = store.scalar("SELECT name FROM stages WHERE id = ?", [stage_id])
+    write_log(store, contact_id, stage_id, f"{stage_id}:{name}", STAGE_CHANGED)
+
+
+def write_log(store: Store, contact_id: int, stage_id: int, event_name: str,
+              action: str) -> None:
+    store.execute("INSERT INTO lead_stages_change_log (lead_id, stage_id, event_name, "
+                  "action_name, date_added) VALUES (?,?,?,?,?)",
+                  [contact_id, stage_id, event_name, action, store.now()])
+
+
+def move(store: Store, contact: Any, stage: dict[str, Any], *, add: bool,
+         identity: Identity) -> None:
+    """The stages endpoints' add/remove: no checks, always a log row; remove clears any stage."""
+    new_stage = stage["id"] if add else None
+    sets = ["stage_id = ?", "modified_by = ?", "modified_by_user = ?"]
+    params: list[Any] = [new_stage, identity.user_id, identity.user_name]
+    if contact["stage_id"] != new_stage:
+        sets.append("date_modified = ?")
+        params.append(store.now())
+    store.execute(f"UPDATE leads SET {', '.join(sets)} WHERE id = ?", params + [contact["id"]])
+    write_log(store, contact["id"], stage["id"], f"{stage['id']}: {stage['name']}",
+              MANUALLY_ADDED if add else MANUALLY_REMOVED)
+
+
+def delete(store: Store, contact_id: int) -> None:
+    store.execute("DELETE FROM lead_stages_change_log WHERE lead_id = ?", [contact_id])
+    store.execute("DELETE FROM leads WHERE id = ?", [contact_id])

@@ -1,0 +1,190 @@
+"""The /api/stages endpoints (CRUD, list, batch, contact add/remove)."""
+
+from __future__ import annotations
+
+from email.utils import formatdate
+from typing import Any
+
+from . import contacts, stages
+from .errors import (ValidationError, batch_not_found_entry, controller_error, not_found)
+from .phpish import as_list, php_array, php_int, php_truthy
+from .stage_input import apply_stage_input
+from .wire import Ctx, Reply, batch_items, session_headers
+
+BATCH_MAX = 200
+BATCH_TOO_MANY = "A max of 200 entities are supported at a time."
+
+
+def _location(stage_id: int) -> dict[str, str]:
+    return {"Location": f"/api/stages/{stage_id}"}
+
+
+def list_stages(ctx: Ctx) -> Reply:
+    total, entities = stages.list_page(ctx.store, ctx.query, ctx.identity)
+    minimal = php_truthy(ctx.query.get("minimal"))
+    return Reply(200, {"total": total,
+                       "stages": [stages.to_json(e, minimal=minimal) for e in entities]})
+
+
+def get_stage(ctx: Ctx, stage_id: str) -> Reply:
+    entity = stages.get(ctx.store, int(stage_id))
+    if entity is None:
+        raise not_found()
+    return Reply(200, {"stage": stages.to_json(entity)})
+
+
+def _create(ctx: Ctx, params: dict[str, Any]) -> dict[str, Any]:
+    """Validate and insert; raises ValidationError (400) or ApiError (500)."""
+    submitted = apply_stage_input(params, None, clear_missing=True)
+    if submitted.errors:
+        raise ValidationError(submitted.errors)
+    new_id = stages.insert(ctx.store, submitted.values, ctx.identity)
+    return stages.get(ctx.store, new_id)
+
+
+def _edit(ctx: Ctx, entity: dict[str, Any], params: dict[str, Any],
+          clear_missing: bool) -> dict[str, Any]:
+    submitted = apply_stage_input(params, stages.entity_values(entity), clear_missing)
+    if submitted.errors:
+        raise ValidationError(submitted.errors)
+    stages.update(ctx.store, entity, submitted.values, ctx.identity)
+    return stages.get(ctx.store, entity["id"])
+
+
+def new_stage(ctx: Ctx) -> Reply:
+    try:
+        created = _create(ctx, ctx.params)
+    except ValidationError as err:
+        raise err.to_api_error() from None
+    return Reply(201, {"stage": stages.to_json(created)}, _location(created["id"]))
+
+
+def edit_stage(ctx: Ctx, stage_id: str, *, put: bool) -> Reply:
+    entity = stages.get(ctx.store, int(stage_id))
+    try:
+        if entity is None:
+            if not put:
+                raise not_found()
+            created = _create(ctx, ctx.params)  # PUT on a missing id: a new auto id
+            return Reply(201, {"stage": stages.to_json(created)}, _location(created["id"]))
+        edited = _edit(ctx, entity, ctx.params, clear_missing=put)
+    except ValidationError as err:
+        raise err.to_api_error() from None
+    return Reply(200, {"stage": stages.to_json(edited)})
+
+
+def delete_stage(ctx: Ctx, stage_id: str) -> Reply:
+    entity = stages.get(ctx.store, int(stage_id))
+    if entity is None:
+        raise not_found()
+    stages.delete(ctx.store, entity["id"])
+    return Reply(200, {"stage": stages.to_json(entity, deleted=True)})
+
+
+# ------------------------------------------------------------------ batch
+
+
+def _too_many() -> Exception:
+    return controller_error(500, BATCH_TOO_MANY)
+
+
+def batch_new(ctx: Ctx) -> Reply:
+    items = batch_items(ctx.params)
+    if len(items) > BATCH_MAX:
+        raise _too_many()
+    out: dict[int, Any] = {}
+    codes: list[int] = []
+    errors: dict[int, Any] = {}
+    for index, item in items:
+        try:
+            out[index] = stages.to_json(_create(ctx, item))
+            codes.append(201)
+        except ValidationError as err:
+            codes.append(400)
+            errors[index] = err.batch_entry()
+    body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
+    if errors:
+        body["errors"] = php_array(errors)
+    return Reply(201, body)
+
+
+def batch_edit(ctx: Ctx, *, put: bool) -> Reply:
+    items = batch_items(ctx.params)
+    if len(items) > BATCH_MAX:
+        raise _too_many()
+    out: dict[int, Any] = {}
+    codes: list[int] = []
+    errors: dict[int, Any] = {}
+    for index, item in items:
+        raw_id = item.get("id")
+        entity = stages.get(ctx.store, php_int(raw_id)) if raw_id is not None else None
+        try:
+            if entity is None:
+                if not put or raw_id is None:
+                    codes.append(404)
+                    errors[index] = batch_not_found_entry()
+                    continue
+                out[index] = stages.to_json(_create(ctx, item))
+                codes.append(201)
+                continue
+            out[index] = stages.to_json(_edit(ctx, entity, item, clear_missing=put))
+            codes.append(200)
+        except ValidationError as err:
+            # The rejected entity is still shown, with the values the form took.
+            attempted = apply_stage_input(item, stages.entity_values(entity), put).values
+            out[index] = stages.to_json({**entity, **attempted})
+            codes.append(400)
+            errors[index] = err.batch_entry()
+    body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
+    if errors:
+        body["errors"] = php_array(errors)
+    return Reply(200, body)
+
+
+def batch_delete(ctx: Ctx) -> Reply:
+    raw = ctx.query.get("ids")
+    if isinstance(raw, dict):
+        ids = [php_int(v) for v in as_list(raw)]
+    elif isinstance(raw, str) and raw:
+        ids = [php_int(v) for v in raw.split(",")]
+    else:
+        ids = []
+    if len(ids) > BATCH_MAX:
+        raise _too_many()
+    found = [e for e in (stages.get(ctx.store, i) for i in ids) if e is not None]
+    for entity in found:
+        stages.delete(ctx.store, entity["id"])
+    # Serialized before deletion, so the ids are still there.
+    return Reply(200, {"stages": [stages.to_json(e) for e in found]})
+
+
+# ------------------------------------------------------------------ contact moves
+
+
+def move_contact(ctx: Ctx, stage_id: str, contact_id: str, action: str) -> Reply:
+    stage = stages.get(ctx.store, int(stage_id))
+    if stage is None:
+        raise not_found()
+    contact = contacts.get(ctx.store, int(contact_id)) if contact_id.isdigit() else None
+    if contact is None:
+        raise controller_error(404, "Contact not found.",
+                               headers=session_headers(formatdate(usegmt=True)))
+    contacts.move(ctx.store, contact, stage, add=action == "add", identity=ctx.identity)
+    return Reply(200, {"success": 1})
+
+
+ID = r"(\d+)"
+ROUTES = [
+    ("GET", r"/api/stages", list_stages),
+    ("POST", r"/api/stages/new", new_stage),
+    ("POST", r"/api/stages/batch/new", batch_new),
+    ("PUT", r"/api/stages/batch/edit", lambda ctx: batch_edit(ctx, put=True)),
+    ("PATCH", r"/api/stages/batch/edit", lambda ctx: batch_edit(ctx, put=False)),
+    ("DELETE", r"/api/stages/batch/delete", batch_delete),
+    ("GET", rf"/api/stages/{ID}", get_stage),
+    ("PUT", rf"/api/stages/{ID}/edit", lambda ctx, i: edit_stage(ctx, i, put=True)),
+    ("PATCH", rf"/api/stages/{ID}/edit", lambda ctx, i: edit_stage(ctx, i, put=False)),
+    ("DELETE", rf"/api/stages/{ID}/delete", delete_stage),
+    # A non-numeric contact id reaches the controller ("Contact not found.").
+    ("POST", rf"/api/stages/{ID}/contact/([^/]+)/(add|remove)", move_contact),
+]
