@@ -75,10 +75,14 @@ CREATE TABLE IF NOT EXISTS leads (
     linkedin TEXT, skype TEXT, twitter TEXT
 );
 -- Case-insensitive prefix search (email:, name:) and stage paging must stay fast at 1M rows.
+-- LIKE 'x%' can use an index only if the index collation is NOCASE (SQLite's LIKE is
+-- case-insensitive); (stage_id, last_active) serves "contacts in a stage" in the default
+-- order (last_active DESC) without sorting; (stage_id, id) serves orderBy=id.
 CREATE INDEX IF NOT EXISTS idx_leads_email ON leads(email COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS idx_leads_firstname ON leads(firstname COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS idx_leads_lastname ON leads(lastname COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS idx_leads_stage ON leads(stage_id, id);
+CREATE INDEX IF NOT EXISTS idx_leads_stage_active ON leads(stage_id, last_active);
 CREATE INDEX IF NOT EXISTS idx_leads_last_active ON leads(last_active);
 
 CREATE TABLE IF NOT EXISTS lead_stages_change_log (

@@ -157,6 +157,7 @@ def test_contact_search_matches_recorded_mautic(contact_world, exchange):
     conn, names = contact_world
     search = _fill(dict(exchange["request"]["query"])["search"], names)
     got = _ids(conn, CONTACT_FROM, contact_filter(search), order="l.id")
+    assert got == _ids(conn, CONTACT_FROM, contact_filter(search, conn=conn), order="l.id")
     expected = _expected(exchange["body"], "contacts", names)
     if exchange["scenario"] == "contacts_basic" and search == TOKEN:
         expected = sorted(expected + [names["contact_m"], names["contact_i"]])  # our world has more
@@ -266,7 +267,11 @@ def people():
 
 
 def _people(conn, search):
-    return _ids(conn, CONTACT_FROM, contact_filter(search), order="l.id")
+    """Contacts matched, checked to be the same with stage names resolved up front."""
+    plain = _ids(conn, CONTACT_FROM, contact_filter(search), order="l.id")
+    resolved = _ids(conn, CONTACT_FROM, contact_filter(search, conn=conn), order="l.id")
+    assert plain == resolved, search
+    return plain
 
 
 def test_contact_commands(people):
@@ -291,6 +296,9 @@ def test_contact_join_commands_ignore_or(people):
     # Mautic ANDs stage: onto the query, so "stage:a OR stage:b" needs both prefixes.
     assert _people(conn, "stage:lead OR stage:customer") == []
     assert _people(conn, "stage:lead OR stage:lead") == [r["ann"], r["bob"]]
+    assert _people(conn, "stage:nosuch") == []
+    assert _people(conn, "!stage:nosuch") == list(r.values())
+    assert contact_filter("stage:customer", conn=conn)[0] == "l.stage_id IN (3)"
 
 
 def test_contact_catch_all_and_its_negation(people):
@@ -342,6 +350,8 @@ def test_any_string_gives_valid_sql(search):
         sql, params = make(search, user_id=1)
         assert sql.count("?") == len(params)
         _FUZZ_DB.execute(f"SELECT count(*) {from_sql} WHERE {sql}", params).fetchone()
+    sql, params = contact_filter(search, conn=_FUZZ_DB)
+    _FUZZ_DB.execute(f"SELECT count(*) {CONTACT_FROM} WHERE {sql}", params).fetchone()
 
 
 _WORDS = st.sampled_from(["lead", "cust", "qual", "zzz", "pay"])
