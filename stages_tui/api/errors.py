@@ -61,6 +61,11 @@ class MauticError(Exception):
         super().__init__(message)
 
     @property
+    def details(self) -> dict[str, list[str]]:
+        """Same as ``fields`` (Mautic calls them ``details``)."""
+        return self.fields
+
+    @property
     def user_message(self) -> str:
         """One readable line, e.g. ``"Not found: Item was not found."``."""
         message = self.message.strip() or "no details given"

@@ -377,6 +377,7 @@ class StageChange(BaseModel):
     stage_name: str
     action: str  # "Manually Added", "Manually Removed", "Stage changed", ...
     log_id: int | None = None
+    event_name: str = ""  # Mautic's raw "<id>: <name>" (or "<id>:<name>")
 
     @classmethod
     def from_api(cls, event: Any) -> "StageChange":
@@ -406,6 +407,7 @@ class StageChange(BaseModel):
                 stage_name=stage_name,
                 action=action if isinstance(action, str) else "",
                 log_id=_read_optional_int(log.get("id")),
+                event_name=event_name,
             )
         except (ValidationError, ValueError, TypeError, OverflowError):
             raise BadResponse("unreadable stage change event from Mautic") from None

@@ -221,3 +221,11 @@ async def test_no_secret_in_any_error_text(recorder):
     assert len(errors) == 3
     for text in texts:
         assert PASSWORD not in text and header not in text
+
+
+def test_details_is_fields():
+    from stages_tui.api.errors import error_from_response
+
+    err = error_from_response(400, {"errors": [{"code": 400, "message": "name: A name is required.",
+                                                "details": {"name": ["A name is required."]}}]})
+    assert err.details == err.fields == {"name": ["A name is required."]}
