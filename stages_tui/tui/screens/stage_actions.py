@@ -12,7 +12,7 @@ from textual.binding import Binding
 from stages_tui.api import MauticError, NotFound, Stage
 
 from ..errors import error_text
-from ..messages import ContactsMoved, StageDeleted, StageSaved
+from ..messages import StageDeleted, StageSaved
 from ..modals.confirm import ConfirmModal
 from ..widgets.stage_table import stage_label
 
@@ -96,27 +96,11 @@ class StageActions:
         if stage is None:
             return
         try:
-            from .. modals.assign_contacts import AssignContactsModal  # H5's dialog
+            from ..modals.assign_contacts import AssignContactsModal  # H5's dialog
         except ImportError:
             self.app.notify("Assigning contacts is not available in this build.",
                             severity="warning")
             return
 
-        def moved(report) -> None:
-            message = contacts_moved_from(report, stage.id)
-            if message is not None:
-                self.app.post_message(message)
-
-        self.app.push_screen(AssignContactsModal(stage), moved)
-
-
-def contacts_moved_from(report, stage_id: int) -> ContactsMoved | None:
-    """The ContactsMoved for a finished assign dialog (None when nothing moved)."""
-    if report is None:
-        return None
-    if isinstance(report, ContactsMoved):
-        return report
-    to_message = getattr(report, "to_message", None)
-    if callable(to_message):
-        return to_message()
-    return None
+        # The dialog posts ContactsMoved to the App itself after each finished move.
+        self.app.push_screen(AssignContactsModal(stage))
