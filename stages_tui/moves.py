@@ -197,14 +197,13 @@ async def move_contacts(
             report.aborted = f"could not read the contacts' current stages: {error.message}"
             report.not_sent = items
             return report
-        checked: list[MoveItem] = []
-        for item in items:
-            if item.contact_id not in fresh:
-                report.failed.append(MoveProblem(item, "Contact not found.", 404))
-                continue
-            stage_id, stage_name = fresh[item.contact_id]
-            checked.append(MoveItem(item.contact_id, item.label, stage_id, stage_name))
-        items = checked
+        # A contact the search did not return is still sent: Mautic's answer (404
+        # "Contact not found.") then says why it failed.
+        items = [
+            MoveItem(item.contact_id, item.label, *fresh[item.contact_id])
+            if item.contact_id in fresh else item
+            for item in items
+        ]
     queue = _plan(items, target_stage_id, from_stage_id, report)
     total = len(queue)
     done = 0

@@ -1,0 +1,280 @@
+"""A server-side contact search: search box, one page of results, total and paging.
+
+Used by the assign dialog (with a selection mark column) and the contact picker of the
+quick move. Typing is debounced: an exclusive worker sleeps first, so a burst of keys sends
+one request; results that arrive for an older query are dropped before painting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable, Input, Static
+
+from stages_tui.api.errors import MauticError
+from stages_tui.api.models import Contact, Page
+from stages_tui.tui.display import NONE, literal
+
+DEBOUNCE_SECONDS = 0.25
+PLACEHOLDER = "Search contacts: words, email:, name:, ids:1,2, stage:  (enter: search now)"
+
+StageDescriber = Callable[[Contact], Text]
+
+
+def plain_stage(contact: Contact) -> Text:
+    return literal(contact.stage.name) if contact.stage else Text(NONE, style="dim")
+
+
+class ContactSearch(Vertical):
+    """Search box + results table (row key = contact id) + status line."""
+
+    DEFAULT_CSS = """
+    ContactSearch { height: 1fr; }
+    ContactSearch > #contact-search-input { margin-bottom: 0; }
+    ContactSearch > #contact-search-status { height: 1; padding: 0 1; color: $text-muted; }
+    ContactSearch > #contact-search-status.-error { color: $error; }
+    ContactSearch > DataTable { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("]", "next_page", "Next page", id="next-results-page", tooltip="Next page of results"),
+        Binding("[", "prev_page", "Prev page", id="prev-results-page", tooltip="Previous page of results"),
+        Binding("/", "focus_search", "Search", id="focus-contact-search", show=False),
+        Binding("down", "focus_results", show=False, id="focus-contact-results"),
+    ]
+
+    total: reactive[int] = reactive(0, bindings=True)
+    start: reactive[int] = reactive(0, bindings=True)
+
+    @dataclass
+    class Loaded(Message):
+        """A page of results was painted."""
+
+        search: "ContactSearch"
+        page: Page[Contact]
+
+        @property
+        def control(self) -> "ContactSearch":
+            return self.search
+
+    @dataclass
+    class Picked(Message):
+        """enter on a result row."""
+
+        search: "ContactSearch"
+        contact: Contact
+
+        @property
+        def control(self) -> "ContactSearch":
+            return self.search
+
+    @dataclass
+    class _Results(Message):
+        query: str
+        start: int
+        page: Page[Contact] | None
+        error: MauticError | None = None
+
+    def __init__(
+        self,
+        client,
+        *,
+        page_size: int = 30,
+        mark_column: bool = False,
+        describe_stage: StageDescriber = plain_stage,
+        initial_query: str = "",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.client = client
+        self.page_size = page_size
+        self.mark_column = mark_column
+        self.describe_stage = describe_stage
+        self.terms = initial_query
+        self.contacts: dict[int, Contact] = {}  # the current page, by id
+        self.marked: Callable[[int], bool] = lambda _id: False
+        self.status_extra = ""
+        self._state = "idle"  # idle | searching | error
+
+    def compose(self) -> ComposeResult:
+        yield Input(self.terms, placeholder=PLACEHOLDER, id="contact-search-input")
+        yield Static("", id="contact-search-status", markup=False)
+        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="contact-results")
+        if self.mark_column:
+            table.add_column(" ", key="mark", width=1)
+        table.add_column("Name", key="name", width=24)
+        table.add_column("Email", key="email", width=30)
+        table.add_column("Stage", key="stage")
+        yield table
+
+    def on_mount(self) -> None:
+        self.run_search(debounce=False)
+
+    # ------------------------------------------------------------------ querying
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#contact-results", DataTable)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#contact-search-input", Input)
+
+    @on(Input.Changed, "#contact-search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value.strip() == self.terms:
+            return
+        self.terms = event.value.strip()
+        self.start = 0
+        self.run_search(debounce=True)
+
+    @on(Input.Submitted, "#contact-search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.terms = event.value.strip()
+        self.start = 0
+        self.run_search(debounce=False)
+        self.table.focus()
+
+    def refresh_results(self) -> None:
+        """Re-read the current page (after a move, so rows show the new state)."""
+        self.run_search(debounce=False)
+
+    def run_search(self, *, debounce: bool) -> None:
+        self._state = "searching"
+        self._paint_status()
+        self._search(self.terms, self.start, debounce)
+
+    @work(exclusive=True, group="contact-search", exit_on_error=False)
+    async def _search(self, query: str, start: int, debounce: bool) -> None:
+        if debounce:
+            await asyncio.sleep(DEBOUNCE_SECONDS)  # a newer keystroke cancels this worker
+        try:
+            page = await self.client.list_contacts(search=query, start=start, limit=self.page_size)
+        except MauticError as error:
+            self.post_message(self._Results(query, start, None, error))
+        else:
+            self.post_message(self._Results(query, start, page))
+
+    @on(_Results)
+    def _show_results(self, message: _Results) -> None:
+        message.stop()
+        if (message.query, message.start) != (self.terms, self.start):
+            return  # an older query answered late
+        if message.error is not None:
+            self._state = "error"
+            self._error = message.error
+            self._paint_status()
+            return
+        assert message.page is not None
+        self._state = "idle"
+        self.total = message.page.total
+        self._paint_rows(message.page.items)
+        self._paint_status()
+        self.post_message(self.Loaded(self, message.page))
+
+    # ------------------------------------------------------------------ painting
+
+    def _paint_rows(self, contacts: list[Contact]) -> None:
+        table = self.table
+        keep = self.highlighted_id
+        table.clear()
+        self.contacts = {c.id: c for c in contacts}
+        for contact in contacts:
+            cells = [
+                literal(contact.display_name),
+                literal(contact.email) if contact.email else Text(NONE, style="dim"),
+                self.describe_stage(contact),
+            ]
+            if self.mark_column:
+                cells.insert(0, self._mark(contact.id))
+            table.add_row(*cells, key=str(contact.id))
+        if keep is not None and keep in self.contacts:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+
+    def _mark(self, contact_id: int) -> Text:
+        return Text("●", style="bold") if self.marked(contact_id) else Text(" ")
+
+    def repaint_mark(self, contact_id: int) -> None:
+        if self.mark_column and contact_id in self.contacts:
+            self.table.update_cell(str(contact_id), "mark", self._mark(contact_id))
+
+    def repaint_stages(self) -> None:
+        for contact_id, contact in self.contacts.items():
+            self.table.update_cell(str(contact_id), "stage", self.describe_stage(contact))
+
+    def _paint_status(self) -> None:
+        status = self.query_one("#contact-search-status", Static)
+        status.set_class(self._state == "error", "-error")
+        if self._state == "error":
+            text = f"Search failed: {self._error.user_message}"
+        else:
+            pages = max(1, -(-self.total // self.page_size))
+            page = self.start // self.page_size + 1
+            text = f"{self.total:,} found · page {page}/{pages}"
+            if self._state == "searching":
+                text = "searching… · " + text
+        if self.status_extra:
+            text += " · " + self.status_extra
+        status.update(Text(text))
+
+    def set_status_extra(self, text: str) -> None:
+        self.status_extra = text
+        self._paint_status()
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def highlighted_id(self) -> int | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(row_key.value) if row_key.value is not None else None
+
+    @property
+    def highlighted(self) -> Contact | None:
+        contact_id = self.highlighted_id
+        return None if contact_id is None else self.contacts.get(contact_id)
+
+    @on(DataTable.RowSelected, "#contact-results")
+    def _picked(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        contact = self.contacts.get(int(event.row_key.value))
+        if contact is not None:
+            self.post_message(self.Picked(self, contact))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_page":
+            return self.start + self.page_size < self.total or None
+        if action == "prev_page":
+            return self.start > 0 or None
+        if action == "focus_results":
+            return self.input.has_focus and self.table.row_count > 0
+        return True
+
+    def action_next_page(self) -> None:
+        if self.start + self.page_size < self.total:
+            self.start += self.page_size
+            self.run_search(debounce=False)
+
+    def action_prev_page(self) -> None:
+        if self.start > 0:
+            self.start = max(0, self.start - self.page_size)
+            self.run_search(debounce=False)
+
+    def action_focus_search(self) -> None:
+        self.input.focus()
+
+    def action_focus_results(self) -> None:
+        self.table.focus()

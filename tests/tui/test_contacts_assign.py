@@ -1,0 +1,223 @@
+"""The assign dialog against the in-process sandbox: search, selection, add/move/remove,
+partial failure and cancel."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, ProgressBar, Static
+
+from contacts_fixtures import MARKUP_NAME, HostApp, Sandbox
+from stages_tui.api import Stage
+from stages_tui.moves import MoveReport
+from stages_tui.tui.messages import ContactsMoved
+from stages_tui.tui.modals.assign_contacts import AssignContactsModal
+
+SIZE = (110, 40)
+
+
+def stage(stage_id: int, name: str) -> Stage:
+    return Stage(id=stage_id, name=name, weight=stage_id * 10, is_published=True)
+
+
+async def settle(pilot, delay: float = 0.0) -> None:
+    if delay:
+        await pilot.pause(delay)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_dialog(pilot, sandbox: Sandbox, target: Stage) -> AssignContactsModal:
+    results: list = pilot.app.results
+    dialog = AssignContactsModal(target)
+    pilot.app.push_screen(dialog, results.append)
+    await settle(pilot)
+    return dialog
+
+
+def status(dialog: AssignContactsModal) -> str:
+    return str(dialog.query_one("#contact-search-status", Static).content)
+
+
+def summary(dialog: AssignContactsModal) -> str:
+    return str(dialog.query_one("#assign-summary", Static).content)
+
+
+def stage_cell(dialog: AssignContactsModal, contact_id: int) -> str:
+    return dialog.query_one(DataTable).get_cell(str(contact_id), "stage").plain
+
+
+async def search(pilot, dialog: AssignContactsModal, text: str) -> None:
+    """Fill in a search and submit it (enter searches at once and focuses the results)."""
+    dialog.search.input.value = text
+    dialog.search.input.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def select(pilot, dialog: AssignContactsModal, contact_id: int) -> None:
+    table = dialog.query_one(DataTable)
+    table.focus()
+    table.move_cursor(row=table.get_row_index(str(contact_id)))
+    await pilot.press("space")
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox()
+
+
+async def test_opening_lists_contacts_with_total_and_their_stages(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        assert "45 found · page 1/2 · 0 selected" in status(dialog)
+        assert dialog.query_one(DataTable).row_count == 30
+        await search(pilot, dialog, "person1")
+        assert stage_cell(dialog, 10) == "✓ in this stage"
+        assert stage_cell(dialog, 11) == "moves from Customer"
+        assert stage_cell(dialog, 16) == "—"
+
+
+async def test_typing_a_burst_sends_one_search_request(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        before = len(sandbox.transport.searches())
+        await pilot.press(*"person1")
+        await settle(pilot, 0.4)
+        assert sandbox.transport.searches()[before:] == ["person1"]
+        assert status(dialog).startswith("10 found · page 1/1")
+
+
+async def test_server_text_is_shown_literally(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        await search(pilot, dialog, "ids:45")
+        name = dialog.query_one(DataTable).get_cell("45", "name").plain
+        assert name == f"{MARKUP_NAME} Tester45"
+
+
+async def test_selection_survives_paging_and_new_searches(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))
+        table = dialog.query_one(DataTable)
+        table.focus()
+        first_page_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        await pilot.press("space")
+        await pilot.press("]")
+        await settle(pilot)
+        assert "page 2/2" in status(dialog)
+        second_page_id = dialog.search.highlighted_id
+        await pilot.press("space")
+        await search(pilot, dialog, "ids:3")
+        await select(pilot, dialog, 3)
+        assert set(dialog.selected) == {first_page_id, second_page_id, 3}
+        assert "3 selected" in status(dialog)
+        await pilot.press("[")  # nothing before page 1 of this search: no request, no change
+        await search(pilot, dialog, "")
+        assert dialog.query_one(DataTable).get_cell(str(first_page_id), "mark").plain == "●"
+
+
+async def test_add_moves_selected_contacts_and_posts_contacts_moved(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))
+        await search(pilot, dialog, "ids:1,16,17")
+        for contact_id in (1, 16, 17):
+            await select(pilot, dialog, contact_id)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert [sandbox.stage_of(i) for i in (1, 16, 17)] == [2, 2, 2]
+        assert summary(dialog).startswith("Moved 3 of 3")
+        assert dialog.selected == {}
+        # the rows were re-read and show the new state
+        assert [stage_cell(dialog, i) for i in (1, 16, 17)] == ["✓ in this stage"] * 3
+        [moved] = pilot.app.received
+        assert isinstance(moved, ContactsMoved)
+        assert sorted(moved.contact_ids) == [1, 16, 17]
+        assert moved.from_stage_ids == {1: 1, 16: None, 17: None} and moved.to_stage_id == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        [reports] = pilot.app.results
+        assert [type(r) for r in reports] == [MoveReport]
+
+
+async def test_adding_contacts_already_there_skips_them_and_says_so(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        await search(pilot, dialog, "ids:2,20")
+        await select(pilot, dialog, 2)
+        await select(pilot, dialog, 20)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert sandbox.transport.moves() == ["/api/stages/1/contact/20/add"]
+        text = summary(dialog)
+        assert "Moved 1 of 2, 1 skipped" in text and "already in this stage" in text
+
+
+async def test_remove_only_touches_contacts_really_in_this_stage(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        await search(pilot, dialog, "ids:1,11,20")
+        for contact_id in (1, 11, 20):
+            await select(pilot, dialog, contact_id)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert sandbox.transport.moves() == ["/api/stages/1/contact/1/remove"]
+        assert [sandbox.stage_of(i) for i in (1, 11, 20)] == [None, 3, None]
+        text = summary(dialog)
+        assert text.startswith("Removed 1 of 3, 2 skipped")
+        assert "Person11 Tester11 (#11): not in this stage (it is in Customer)" in text
+        assert "Person20 Tester20 (#20): not in this stage (it has no stage)" in text
+        [moved] = pilot.app.received
+        assert moved.contact_ids == [1] and moved.from_stage_ids == {1: 1} and moved.to_stage_id is None
+        assert set(dialog.selected) == {11, 20}  # the skipped stay selected
+
+
+async def test_a_contact_deleted_meanwhile_fails_with_mauticss_reason_and_the_rest_move(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(3, "Customer"))
+        await search(pilot, dialog, "ids:16,17,18")
+        for contact_id in (16, 17, 18):
+            await select(pilot, dialog, contact_id)
+        sandbox.delete_contact(17)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert [sandbox.stage_of(i) for i in (16, 18)] == [3, 3]
+        text = summary(dialog)
+        assert text.startswith("Moved 2 of 3, 1 failed")
+        assert "failed: Person17 Tester17 (#17): Contact not found." in text
+        assert dialog.query_one("#assign-summary").has_class("-failed")
+        assert set(dialog.selected) == {17}
+        [moved] = pilot.app.received
+        assert sorted(moved.contact_ids) == [16, 18]
+
+
+async def test_escape_during_a_move_stops_sending_and_reports_what_was_done():
+    sandbox = Sandbox(latency=0.05)
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))
+        dialog.selected.update(dialog.search.contacts)  # the whole first page
+        assert len(dialog.selected) == 30
+        await pilot.press("ctrl+a")
+        progress = dialog.query_one(ProgressBar)
+        while progress.progress < 4:
+            await pilot.pause(0.02)
+        await pilot.press("escape")
+        assert dialog.is_current  # escape stops the move, it does not close
+        await settle(pilot)
+        report = dialog.reports[-1]
+        assert report.cancelled and 4 <= len(report.moved) < 30
+        assert len(report.moved) + len(report.not_sent) == 30
+        in_stage = sandbox.conn.execute("SELECT COUNT(*) FROM leads WHERE stage_id = 2").fetchone()[0]
+        assert in_stage == len(report.moved)
+        assert "(cancelled)" in summary(dialog) and "not sent" in summary(dialog)
+        assert len(dialog.selected) == len(report.not_sent)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not dialog.is_attached or not dialog.is_current
+
+
+async def test_ctrl_a_with_nothing_selected_says_how_to_select(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        await pilot.press("ctrl+a")
+        assert "press space to select" in summary(dialog)
+        assert sandbox.transport.moves() == []
