@@ -9,7 +9,7 @@ from typing import Any
 from . import listing
 from .errors import ValidationError, server_error
 from .phpish import filter_bool, strip_tags
-from .search_api import category_filter
+from .search import category_filter
 from .stages import CATEGORY_PROPERTIES
 from .store import Identity, Store
 

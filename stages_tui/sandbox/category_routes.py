@@ -5,7 +5,7 @@ from __future__ import annotations
 from email.utils import formatdate
 
 from . import categories
-from .errors import ApiError, ValidationError, not_found
+from .errors import ValidationError, not_found
 from .wire import Ctx, Reply, session_headers
 
 
@@ -77,4 +77,3 @@ ROUTES = [
     ("DELETE", rf"/api/categories/{ID}/delete", delete_category),
 ]
 
-__all__ = ["ROUTES", "ApiError"]

@@ -10,7 +10,7 @@ from . import fields, listing
 from .errors import ValidationError, server_error
 from .phpish import php_int, php_truthy
 from .schema import CONTACT_FIELD_COLUMNS
-from .search_api import contact_filter
+from .search import contact_filter
 from .store import Identity, Store, to_api_time
 
 # Columns `orderBy` / `where` accept on contacts (DBAL: snake_case, alias l.).

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import listing
 from .errors import server_error
-from .search_api import stage_filter
+from .search import stage_filter
 from .phpish import php_truthy
 from .stage_input import TRACKED, check_storable, missing_category
 from .store import Identity, Store, to_api_time
