@@ -467,10 +467,10 @@ def prepare_sandbox_db(db_path: Path, *, fresh: bool = False, contacts: int = SA
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     app = create_app(SandboxConfig(db_path=str(tmp)))
-    conn = app.state.store.conn
-    seed(conn, contacts=contacts)
-    conn.commit()
-    conn.close()
+    store = app.state.store
+    seed(store.conn, contacts=contacts)
+    store.commit()
+    store.close()
     os.replace(tmp, db_path)
 
 
@@ -482,14 +482,21 @@ def build_client(settings: Settings) -> MauticClient:
     from stages_tui.api import BasicAuth, MauticClient, OAuth2ClientCredentials
 
     if settings.is_sandbox:
+        import secrets
+
         import httpx
 
         from stages_tui.sandbox.app import SandboxConfig, create_app
 
         assert settings.sandbox_db is not None
         prepare_sandbox_db(settings.sandbox_db, fresh=settings.fresh)
+        # In-process, nobody else can reach it: a throwaway password per run.
         config = SandboxConfig(
-            db_path=str(settings.sandbox_db), site_url="http://sandbox", latency=settings.sandbox_latency
+            db_path=str(settings.sandbox_db),
+            user="admin",
+            password=secrets.token_urlsafe(16),
+            site_url="http://sandbox",
+            latency=settings.sandbox_latency,
         )
         app = create_app(config)
         return MauticClient(
@@ -507,4 +514,4 @@ def build_client(settings: Settings) -> MauticClient:
             settings.client_id,  # type: ignore[arg-type]
             settings.client_secret.get_secret_value(),  # type: ignore[union-attr]
         )
-    return MauticClient(settings.url, auth=auth, timeout=settings.timeout, verify=settings.verify_tls)
+    return MauticClient(settings.url, auth=auth, timeout=settings.timeout, verify_tls=settings.verify_tls)
