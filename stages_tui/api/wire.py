@@ -119,7 +119,9 @@ def contact_list_params(
         column = CONTACT_ORDER_COLUMNS.get(order_by)
         if column is None:
             raise ValueError(f"cannot order contacts by {order_by!r}")
-        params.append(("orderBy", column))
+        # Tie-breaker: many contacts share last_active (NULL for API-created ones), and
+        # MySQL and SQLite break ties differently; ",id" makes pages stable and identical.
+        params.append(("orderBy", column if column == "id" else f"{column},id"))
         params.append(("orderByDir", _direction(order_dir)))
     if stage_id is not None:
         params += [

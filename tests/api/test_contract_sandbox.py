@@ -201,8 +201,11 @@ async def test_contacts_moves_and_history(client, raw):
 
 
 async def test_list_contacts_search_paging_order(client, raw):
-    for name in ("Carl", "Alice", "Bert"):
-        await make_contact(raw, name, "Paging")
+    ids = [await make_contact(raw, name, "Paging") for name in ("Carl", "Alice", "Bert")]
+    # default order: last_active DESC (all equal: never active), then id DESC as tie-breaker
+    default = await client.list_contacts(search="paging")
+    assert [c.id for c in default.items] == sorted(ids, reverse=True)
+    assert [c.id for c in (await client.list_contacts(search="paging", limit=1, start=1)).items] == [sorted(ids)[1]]
     page = await client.list_contacts(search="paging", order_by="firstname", order_dir="asc", limit=2)
     assert page.total == 3
     assert [c.firstname for c in page.items] == ["Alice", "Bert"]

@@ -259,12 +259,12 @@ async def test_list_contacts_defaults_and_filters(client, recorder):
     page = await client.list_contacts(search="ann", limit=50)
     assert query(recorder.last) == [
         ("search", "ann"), ("start", "0"), ("limit", "50"),
-        ("orderBy", "last_active"), ("orderByDir", "DESC"),
+        ("orderBy", "last_active,id"), ("orderByDir", "DESC"),
     ]
     assert page.total == 3
     await client.list_contacts(stage_id=293, order_by="dateAdded", order_dir="asc")
     assert query(recorder.last) == [
-        ("start", "0"), ("limit", "30"), ("orderBy", "date_added"), ("orderByDir", "ASC"),
+        ("start", "0"), ("limit", "30"), ("orderBy", "date_added,id"), ("orderByDir", "ASC"),
         ("where[0][col]", "stage_id"), ("where[0][expr]", "eq"), ("where[0][val]", "293"),
     ]
     await client.list_contacts(no_stage=True, order_by=None)
