@@ -160,6 +160,11 @@ class MauticClient:
             return Timeout(f"connecting to {self.base_url} timed out")
         if isinstance(exc, httpx.TimeoutException):
             return Timeout(f"{self.base_url} did not answer in time")
+        if "CERTIFICATE_VERIFY_FAILED" in detail or "certificate verify failed" in detail:
+            return Unreachable(
+                f"{self.base_url}: its TLS certificate is not trusted ({detail}); turn TLS "
+                "verification off only for a test server you control"
+            )
         if isinstance(exc, (httpx.TransportError, httpx.StreamError)):
             return Unreachable(f"{self.base_url}: {detail}")
         return Unreachable(f"{self.base_url}: {type(exc).__name__}")

@@ -229,3 +229,25 @@ def test_details_is_fields():
     err = error_from_response(400, {"errors": [{"code": 400, "message": "name: A name is required.",
                                                 "details": {"name": ["A name is required."]}}]})
     assert err.details == err.fields == {"name": ["A name is required."]}
+
+
+async def test_untrusted_certificate_says_so(client, recorder):
+    recorder.fail(httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"))
+    recorder.fail(httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"))
+    recorder.fail(httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"))
+    with pytest.raises(Unreachable) as info:
+        await client.list_stages()
+    assert "TLS certificate is not trusted" in info.value.user_message
+
+
+async def test_tls_verification_is_on_by_default_and_can_be_turned_off():
+    import ssl
+
+    on = MauticClient("https://m.test")
+    off = MauticClient("https://m.test", verify_tls=False)
+    pool_on = on._http._transport._pool  # httpx internals: only way to see the SSL context
+    pool_off = off._http._transport._pool
+    assert pool_on._ssl_context.verify_mode == ssl.CERT_REQUIRED
+    assert pool_off._ssl_context.verify_mode == ssl.CERT_NONE
+    await on.aclose()
+    await off.aclose()
