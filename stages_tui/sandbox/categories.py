@@ -10,7 +10,7 @@ from . import listing
 from .errors import ValidationError, server_error
 from .phpish import filter_bool, strip_tags
 from .search import category_filter
-from .stages import CATEGORY_PROPERTIES
+from .stages import CATEGORY_PROPERTIES, TEXT_PROPERTIES
 from .store import Identity, Store
 
 # Bundles a stock 5.1.0 offers in the category form.
@@ -33,7 +33,8 @@ def resolve_column(name: str) -> str:
     alias, _, prop = name.rpartition(".")
     if (alias or "c") != "c" or prop not in CATEGORY_PROPERTIES:
         raise server_error()
-    return f"c.{CATEGORY_PROPERTIES[prop]}"
+    column = f"c.{CATEGORY_PROPERTIES[prop]}"
+    return f"{column} COLLATE NOCASE" if prop in TEXT_PROPERTIES else column
 
 
 def to_json(row: dict[str, Any], *, deleted: bool = False) -> dict[str, Any]:

@@ -27,11 +27,16 @@ NOT_VALID = "This value is not valid."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+_NOT_TEXT = frozenset({"id", "is_published", "date_added", "date_modified", "created_by",
+                       "modified_by", "stage_id", "date_identified", "points", "last_active",
+                       "attribution_date", "attribution"})
+
+
 def resolve_column(name: str) -> str:
     alias, _, column = name.rpartition(".")
     if (alias or "l") != "l" or column not in LEAD_COLUMNS:
         raise server_error()
-    return f"l.{column}"
+    return f"l.{column}" if column in _NOT_TEXT else f"l.{column} COLLATE NOCASE"
 
 
 # ---------------------------------------------------------------- serialization

@@ -1,7 +1,9 @@
 """List query parameters as Mautic reads them: start/limit, orderBy/order, where[].
 
 Column names are resolved by a per-entity `resolve(name) -> "alias.column"` that raises
-the generic 500 for anything unknown (Mautic turns the Doctrine error into a 500).
+the generic 500 for anything unknown (Mautic turns the Doctrine error into a 500). Text
+columns come back with COLLATE NOCASE: MySQL compares and sorts them case-insensitively,
+and the NOCASE indexes can then serve those sorts.
 """
 
 from __future__ import annotations

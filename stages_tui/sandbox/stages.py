@@ -36,13 +36,18 @@ _SELECT = (
 _FROM = "FROM stages s LEFT JOIN categories c ON c.id = s.category_id"
 
 
+TEXT_PROPERTIES = frozenset({"name", "description", "createdByUser", "modifiedByUser", "title",
+                             "alias", "color", "bundle"})
+
+
 def resolve_column(name: str) -> str:
     alias, _, prop = name.rpartition(".")
     alias = alias or "s"
     table = {"s": STAGE_PROPERTIES, "c": CATEGORY_PROPERTIES}.get(alias)
     if table is None or prop not in table:
         raise server_error()
-    return f"{alias}.{table[prop]}"
+    column = f"{alias}.{table[prop]}"
+    return f"{column} COLLATE NOCASE" if prop in TEXT_PROPERTIES else column
 
 
 def row_to_entity(row: Any) -> dict[str, Any]:
