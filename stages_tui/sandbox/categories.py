@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+import string
 import unicodedata
 from typing import Any
 
@@ -22,11 +24,11 @@ COLOR_MAX_CHARS = 7  # the column is 7 characters; longer values fail in the DB
 
 
 def slugify(text: str) -> str:
-    """FormModel::cleanAlias: transliterate, spaces to '-', keep [a-z0-9_-], lower."""
+    """FormModel::cleanAlias with '-': transliterate, each space to '-', then drop
+    everything but [0-9a-z-] and lower-case (an empty result becomes 5 random letters)."""
     ascii_text = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
-    ascii_text = re.sub(r"\s+", "-", ascii_text)
-    ascii_text = re.sub(r"[^A-Za-z0-9_-]", "", ascii_text).lower()
-    return ascii_text.rstrip("_")
+    alias = re.sub(r"[^0-9A-Za-z-]+", "", ascii_text.replace(" ", "-")).strip().lower()
+    return alias or "".join(random.sample(string.ascii_lowercase, 5))
 
 
 def resolve_column(name: str) -> str:
@@ -110,11 +112,10 @@ def apply_input(params: dict[str, Any], current: dict[str, Any] | None,
 
 
 def _unique_alias(store: Store, wanted: str, bundle: str, own_id: int | None) -> str:
-    base = wanted or "category"
-    candidate, counter = base, 1
+    candidate, counter = wanted, 1
     while store.scalar("SELECT 1 FROM categories WHERE alias = ? AND bundle = ? AND id IS NOT ?",
                        [candidate, bundle, own_id]) is not None:
-        candidate = f"{base}{counter}"
+        candidate = f"{wanted}{counter}"
         counter += 1
     return candidate
 

@@ -110,8 +110,8 @@ def strip_tags(text: str) -> str:
     return _TAG.sub("", text)
 
 
-def php_array(items: dict[int, Any]) -> list[Any] | dict[str, Any]:
-    """json_encode of a PHP array keyed by ints: a list only when keys are 0..n-1."""
+def php_array(items: dict[Any, Any]) -> list[Any] | dict[str, Any]:
+    """json_encode of a PHP array: a list only when its keys are 0..n-1 in that order."""
     keys = list(items)
     if keys == list(range(len(keys))):
         return [items[k] for k in keys]

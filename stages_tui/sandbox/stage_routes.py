@@ -92,16 +92,16 @@ def batch_new(ctx: Ctx) -> Reply:
     items = batch_items(ctx.params)
     if len(items) > BATCH_MAX:
         raise _too_many()
-    out: dict[int, Any] = {}
+    out: dict[Any, Any] = {}
     codes: list[int] = []
-    errors: dict[int, Any] = {}
-    for index, item in items:
+    errors: dict[Any, Any] = {}
+    for key, item in items:
         try:
-            out[index] = stages.to_json(_create(ctx, item))
+            out[key] = stages.to_json(_create(ctx, item))
             codes.append(201)
         except ValidationError as err:
             codes.append(400)
-            errors[index] = err.batch_entry()
+            errors[key] = err.batch_entry()
     body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
     if errors:
         body["errors"] = php_array(errors)
@@ -112,29 +112,32 @@ def batch_edit(ctx: Ctx, *, put: bool) -> Reply:
     items = batch_items(ctx.params)
     if len(items) > BATCH_MAX:
         raise _too_many()
-    out: dict[int, Any] = {}
+    # Like Mautic: the found entities come first, keyed as in the request; entities a PUT
+    # creates are appended after them, and missing ones are dropped.
+    found = {key: stages.get(ctx.store, php_int(item["id"]))
+             for key, item in items if item.get("id") is not None}
+    out: dict[Any, Any] = {key: entity for key, entity in found.items() if entity is not None}
     codes: list[int] = []
-    errors: dict[int, Any] = {}
-    for index, item in items:
-        raw_id = item.get("id")
-        entity = stages.get(ctx.store, php_int(raw_id)) if raw_id is not None else None
+    errors: dict[Any, Any] = {}
+    for key, item in items:
+        entity = found.get(key)
         try:
             if entity is None:
-                if not put or raw_id is None:
+                if not put:
                     codes.append(404)
-                    errors[index] = batch_not_found_entry()
+                    errors[key] = batch_not_found_entry()
                     continue
-                out[index] = stages.to_json(_create(ctx, item))
+                out[key] = stages.to_json(_create(ctx, item))
                 codes.append(201)
                 continue
-            out[index] = stages.to_json(_edit(ctx, entity, item, clear_missing=put))
+            out[key] = stages.to_json(_edit(ctx, entity, item, clear_missing=put))
             codes.append(200)
         except ValidationError as err:
             # The rejected entity is still shown, with the values the form took.
             attempted = apply_stage_input(item, stages.entity_values(entity), put).values
-            out[index] = stages.to_json({**entity, **attempted})
+            out[key] = stages.to_json({**entity, **attempted})
             codes.append(400)
-            errors[index] = err.batch_entry()
+            errors[key] = err.batch_entry()
     body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
     if errors:
         body["errors"] = php_array(errors)
@@ -144,18 +147,23 @@ def batch_edit(ctx: Ctx, *, put: bool) -> Reply:
 def batch_delete(ctx: Ctx) -> Reply:
     raw = ctx.query.get("ids")
     if isinstance(raw, dict):
-        ids = [php_int(v) for v in as_list(raw)]
+        keyed = list(raw.items())  # ids[]=… or ids[key]=…: the answer keeps those keys
     elif isinstance(raw, str) and raw:
-        ids = [php_int(v) for v in raw.split(",")]
+        keyed = list(enumerate(raw.split(",")))
     else:
-        ids = []
-    if len(ids) > BATCH_MAX:
+        keyed = []
+    if len(keyed) > BATCH_MAX:
         raise _too_many()
-    found = [e for e in (stages.get(ctx.store, i) for i in ids) if e is not None]
-    for entity in found:
-        stages.delete(ctx.store, entity["id"])
+    out: dict[Any, Any] = {}
+    for key, raw_id in keyed:
+        entity = stages.get(ctx.store, php_int(raw_id)) if isinstance(raw_id, str) else None
+        if entity is not None:
+            out[int(key) if str(key).isdigit() else key] = entity
+    body = {"stages": php_array({k: stages.to_json(e) for k, e in out.items()})}
     # Serialized before deletion, so the ids are still there.
-    return Reply(200, {"stages": [stages.to_json(e) for e in found]})
+    for entity in {e["id"]: e for e in out.values()}.values():
+        stages.delete(ctx.store, entity["id"])
+    return Reply(200, body)
 
 
 # ------------------------------------------------------------------ contact moves

@@ -47,13 +47,15 @@ def error_response(err: ApiError, version: str = MAUTIC_VERSION) -> Response:
                          headers=err.headers, symfony=err.symfony_json)
 
 
-def batch_items(params: dict[str, Any]) -> list[tuple[int, Any]]:
-    """A batch body as the PHP array it is: (index, item); anything else is a 500."""
-    items: list[tuple[int, Any]] = []
+def batch_items(params: dict[str, Any]) -> list[tuple[int | str, dict[str, Any]]]:
+    """A batch body as the PHP array it is: (key, item). Keys may be associative (Mautic
+    keeps them in its answer); an item that is not an object is a 500."""
+    items: list[tuple[int | str, dict[str, Any]]] = []
     for key, item in params.items():
-        if not str(key).lstrip("-").isdigit() or not isinstance(item, dict):
+        if not isinstance(item, dict):
             raise server_error()
-        items.append((int(key), item))
+        text = str(key)
+        items.append((int(text) if text.lstrip("-").isdigit() else text, item))
     return items
 
 

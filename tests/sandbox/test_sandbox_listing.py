@@ -148,9 +148,12 @@ async def test_batch_edit_and_delete(api):
     assert body["errors"][1] == {"message": "Item was not found.", "code": 404,
                                  "type": "api"}
     assert (await api.get(f"/api/stages/{a['id']}")).json()["stage"]["name"] == "a"
-    r = await api.put("/api/stages/batch/edit", json=[{"id": 987654321, "name": "made"}])
-    assert r.json()["statusCodes"] == [201]
+    r = await api.put("/api/stages/batch/edit", json=[{"id": 987654321, "name": "made"},
+                                                      {"id": b["id"], "name": "b2"}])
+    assert r.json()["statusCodes"] == [201, 200]
+    assert list(r.json()["stages"]) == ["1", "0"]  # created entities come after found ones
     r = await api.delete("/api/stages/batch/delete",
                          params=[("ids[]", a["id"]), ("ids[]", 987654321), ("ids[]", b["id"])])
-    assert [s["id"] for s in r.json()["stages"]] == [a["id"], b["id"]]
+    deleted = r.json()["stages"]  # keyed as requested: the missing id leaves a hole
+    assert {k: s["id"] for k, s in deleted.items()} == {"0": a["id"], "2": b["id"]}
     assert (await api.get(f"/api/stages/{a['id']}")).status_code == 404
