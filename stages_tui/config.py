@@ -48,13 +48,27 @@ ENV_VARS: dict[str, str] = {
     "theme": "STAGES_TUI_THEME",
 }
 
-# Binding ids users may remap under [keys] (DESIGN.md keymap; the TUI gives each binding this id).
+# Binding ids users may remap under [keys]: every binding in the TUI has one (see README "Keys";
+# tests/test_config_keys.py checks each exists in the app).
 BINDING_IDS: tuple[str, ...] = (
-    "quit", "command-palette", "help", "back",
-    "cursor-down", "cursor-up", "open-stage", "search", "next-page", "prev-page",
-    "sort", "sort-direction", "published-only", "reload",
+    # everywhere
+    "quit", "command-palette", "help", "undo-delete",
+    # stage list
+    "cursor-down", "cursor-up", "first-row", "last-row", "open-stage", "search", "cancel-search",
+    "next-page", "prev-page", "sort", "sort-direction", "published-only", "reload", "back",
+    # list and detail
     "new-stage", "edit-stage", "delete-stage", "toggle-published", "assign-contacts",
+    # detail: the stage's contacts
+    "remove-contact", "move-contact", "next-contacts-page", "prev-contacts-page",
+    # form
     "save",
+    # assign-contacts dialog
+    "close-assign", "select-contact", "add-selected", "remove-selected", "clear-selection",
+    "focus-contact-search", "focus-contact-results", "next-results-page", "prev-results-page",
+    # dialogs
+    "confirm-yes", "confirm-no", "conflict-overwrite", "conflict-reload", "conflict-keep",
+    "close-error", "copy-error", "close-help", "close-stage-history", "cancel-stage-picker",
+    "focus-stage-options", "cancel-contact-picker", "goto-cancel",
 )
 
 AuthKind = Literal["basic", "oauth2", "sandbox"]
@@ -154,7 +168,19 @@ def check_keymap(keys: dict[str, str]) -> dict[str, str]:
             raise FieldProblem(binding_id, f"unknown binding id; one of: {', '.join(BINDING_IDS)}")
         if not isinstance(spec, str) or not spec.strip() or " " in spec.strip():
             raise FieldProblem(binding_id, 'must be keys separated by commas without spaces, e.g. "j,down"')
-    return {k: v.strip() for k, v in keys.items()}
+        if any(not key for key in spec.strip().split(",")):
+            raise FieldProblem(binding_id, f"empty key in {spec!r}")
+    return {binding_id: _key_names(spec.strip()) for binding_id, spec in keys.items()}
+
+
+def _key_names(spec: str) -> str:
+    """"],right" -> "right_square_bracket,right": Textual's keymap matches key *names* only."""
+    keys = spec.split(",")
+    if all(len(key) > 1 or key.isalnum() for key in keys):
+        return spec
+    from textual.keys import _character_to_key  # lazy: only for punctuation keys
+
+    return ",".join(_character_to_key(key) if len(key) == 1 else key for key in keys)
 
 
 def check_secret_source(value: str) -> str:

@@ -97,7 +97,7 @@ def test_default_profile_from_file(env):
     assert settings.user == "admin"
     assert settings.password.get_secret_value() == "pw-from-env"
     assert settings.page_size == 40 and settings.theme == "nord"  # file-level defaults
-    assert settings.keymap == {"next-page": "],right"}
+    assert settings.keymap == {"next-page": "right_square_bracket,right"}
 
 
 def test_named_profile_overrides_file_defaults(env):
@@ -106,7 +106,7 @@ def test_named_profile_overrides_file_defaults(env):
     assert settings.auth_kind == "oauth2" and settings.client_id == "1_abc"
     assert settings.page_size == 100 and settings.theme == "gruvbox"
     assert settings.verify_tls is False
-    assert settings.keymap == {"next-page": "],right", "reload": "r,f5"}
+    assert settings.keymap == {"next-page": "right_square_bracket,right", "reload": "r,f5"}
     assert settings.secret_source == "prompt" and not settings.has_secret
 
 
@@ -226,6 +226,7 @@ def test_missing_file_with_profile_says_so(env):
         ('[profiles.prod]\nurl = "https://m"\nuser = "a"\nverify_tls = "no"\n', "profiles.prod.verify_tls: must be true or false"),
         ('[keys]\nnxt-page = "n"\n', "keys.nxt-page: unknown binding id"),
         ('[keys]\nnext-page = "ctrl + n"\n', "keys.next-page: must be keys separated by commas"),
+        ('[keys]\nnext-page = "n,,m"\n', "keys.next-page: empty key in 'n,,m'"),
         ('theme = "paisley"\n', "theme: unknown theme 'paisley'"),
         ("page_size = [\n", "not valid TOML"),
     ],
@@ -240,6 +241,16 @@ def test_bad_config_file_names_file_and_field(env, text, where):
 
 def test_missing_config_file_is_empty_config(tmp_path):
     assert load_config_file(tmp_path / "absent.toml").profiles == {}
+
+
+def test_punctuation_keys_become_textual_key_names(env):
+    write_config(env, '[keys]\nnext-page = "],right"\nprev-page = "[,left"\nsearch = "/"\nhelp = "f1,?"\n')
+    assert resolve_settings({}, env=env).keymap == {
+        "next-page": "right_square_bracket,right",
+        "prev-page": "left_square_bracket,left",
+        "search": "slash",
+        "help": "f1,question_mark",
+    }
 
 
 def test_binding_ids_are_unique_and_have_no_spaces():
