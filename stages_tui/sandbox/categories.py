@@ -10,7 +10,7 @@ from typing import Any
 
 from . import listing
 from .errors import ValidationError, server_error
-from .phpish import filter_bool, strip_tags
+from .phpish import clean_text, filter_bool
 from .search import category_filter
 from .stages import CATEGORY_PROPERTIES, TEXT_PROPERTIES
 from .store import Identity, Store
@@ -70,9 +70,9 @@ def list_page(store: Store, query: dict[str, Any],
 
 
 def _text(raw: Any) -> str | None:
-    if raw is None or raw == "" or isinstance(raw, (dict, list)):
+    if raw is None or isinstance(raw, (dict, list)):
         return None
-    return str(raw)
+    return str(raw).strip() or None
 
 
 def apply_input(params: dict[str, Any], current: dict[str, Any] | None,
@@ -83,7 +83,7 @@ def apply_input(params: dict[str, Any], current: dict[str, Any] | None,
     errors: dict[str, list[str]] = {}
     if "title" in params or clear_missing:
         raw = _text(params.get("title"))
-        values["title"] = strip_tags(raw).strip() or None if raw is not None else None
+        values["title"] = (clean_text(raw).strip() or None) if raw is not None else None
     if not values["title"]:
         errors["title"] = ["A title is required."]
     if "description" in params or clear_missing:

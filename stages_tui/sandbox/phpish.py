@@ -1,11 +1,12 @@
 """PHP semantics the sandbox must copy to answer like Mautic (a PHP app) does.
 
 Nested query/form keys (`where[0][col]=x`), `(int)` casts, truthiness, `filter_var`
-booleans, `strip_tags`, and json_encode's list-vs-object rule and escaping.
+booleans, the default input filter, and json_encode's list-vs-object rule and escaping.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any, Iterable
@@ -102,12 +103,26 @@ def filter_bool(value: Any) -> bool:
     return False
 
 
-_TAG = re.compile(r"<[^>]*>|<[^>]*$", re.S)
-
-
-def strip_tags(text: str) -> str:
-    """PHP strip_tags (close enough: tags and an unterminated trailing tag)."""
-    return _TAG.sub("", text)
+def clean_text(text: str) -> str:
+    """Mautic's default input filter (Joomla InputFilter): decode HTML entities, then drop
+    every `<...>` tag and any `<` that opens no complete tag."""
+    text = html.unescape(text)
+    out: list[str] = []
+    rest = text
+    while True:
+        start = rest.find("<")
+        if start < 0:
+            out.append(rest)
+            break
+        out.append(rest[:start])
+        rest = rest[start:]
+        end = rest.find(">", 1)
+        following = rest.find("<", 1)
+        if end < 0 or (0 <= following < end):
+            rest = rest[1:]  # a stray or malformed '<' goes, the text after it stays
+            continue
+        rest = rest[end + 1:]
+    return "".join(out)
 
 
 def php_array(items: dict[Any, Any]) -> list[Any] | dict[str, Any]:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .errors import exception_error, server_error
-from .phpish import filter_bool, php_int, strip_tags
+from .phpish import clean_text, filter_bool, php_int
 
 NOT_VALID = "This value is not valid."
 NAME_REQUIRED = "A name is required."
@@ -38,18 +38,17 @@ def _clean_name(raw: Any) -> str | None:
         return None
     if isinstance(raw, bool):
         raw = "1" if raw else ""
-    text = strip_tags(str(raw)).strip()
+    text = clean_text(str(raw)).strip()  # the input filter, then the form's trim
     return text or None
 
 
 def _text(raw: Any) -> str | None:
-    if raw is None or raw == "":
+    """A text field as Symfony submits it: trimmed, and empty means null."""
+    if raw is None or isinstance(raw, (dict, list)):
         return None
     if isinstance(raw, bool):
-        return "1" if raw else None
-    if isinstance(raw, (dict, list)):
-        return None
-    return str(raw)
+        raw = "1" if raw else ""
+    return str(raw).strip() or None
 
 
 def parse_weight(raw: Any) -> tuple[bool, int]:
@@ -132,7 +131,10 @@ def apply_stage_input(params: dict[str, Any], current: dict[str, Any] | None,
             errors["weight"] = [NOT_VALID]
     # isPublished: filter_var'd before the form; PUT without it ends up false
     if given("isPublished"):
-        values["is_published"] = filter_bool(params.get("isPublished"))
+        raw = params.get("isPublished")
+        if isinstance(raw, (dict, list)) and len(raw) == 1:
+            raw = list(raw.values())[-1] if isinstance(raw, dict) else raw[-1]
+        values["is_published"] = filter_bool(raw)
     elif clear_missing and current is not None:
         values["is_published"] = False
     # publish dates

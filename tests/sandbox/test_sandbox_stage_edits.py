@@ -126,6 +126,9 @@ async def test_other_date_formats_are_rejected(api, sent):
 
 async def test_name_is_cleaned_and_limited_to_191_characters(api):
     assert (await new_stage(api, name="<b>Bold</b> name "))["name"] == "Bold name"
+    assert (await new_stage(api, name="Tom &amp; Jerry"))["name"] == "Tom & Jerry"
+    assert (await new_stage(api, name="x", description="  <p>kept</p> "))["description"] == \
+        "<p>kept</p>"
     assert (await new_stage(api, name="é" * 191))["name"] == "é" * 191
     r = await api.post("/api/stages/new", json={"name": "é" * 192})
     assert r.status_code == 500
