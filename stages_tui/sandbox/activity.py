@@ -42,8 +42,9 @@ EVENT_TYPES = {
 DEFAULT_LIMIT = 25
 
 
-def timeline(store: Store, contact_id: int, query: dict[str, Any],
+def timeline(store: Store, contact_id: int | None, query: dict[str, Any],
              site_url: str) -> dict[str, Any]:
+    """One contact's events, or everyone's (`contact_id` None), newest first by default."""
     raw_filters = query.get("filters")
     filters = raw_filters if isinstance(raw_filters, dict) else {}
     include = [str(v) for v in as_list(filters.get("includeEvents"))]
@@ -58,11 +59,15 @@ def timeline(store: Store, contact_id: int, query: dict[str, Any],
     events: list[dict[str, Any]] = []
     total = 0
     if wanted:
-        conditions, params = ["lead_id = ?"], [contact_id]
+        conditions: list[str] = []
+        params: list[Any] = []
+        if contact_id is not None:
+            conditions.append("lead_id = ?")
+            params.append(contact_id)
         if search:
             conditions.append("(event_name LIKE ? OR action_name LIKE ?)")
             params += [f"%{search}%", f"%{search}%"]
-        where = " AND ".join(conditions)
+        where = " AND ".join(conditions) or "1=1"
         total = store.scalar(f"SELECT COUNT(*) FROM lead_stages_change_log WHERE {where}", params)
         rows = store.rows(
             f"SELECT * FROM lead_stages_change_log WHERE {where} "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import activity, contacts
 from .errors import ValidationError, not_found
 from .wire import Ctx, Reply
@@ -24,9 +26,10 @@ def get_contact(ctx: Ctx, contact_id: str) -> Reply:
     return Reply(200, {"contact": contacts.render(ctx.store, row)})
 
 
-def _parse(ctx: Ctx) -> contacts.ContactInput:
+def _parse(ctx: Ctx, current: Any = None) -> contacts.ContactInput:
     try:
-        return contacts.parse_input(ctx.store, ctx.params)
+        return contacts.parse_input(ctx.store, ctx.params,
+                                    current["stage_id"] if current is not None else None)
     except ValidationError as err:
         raise err.to_api_error() from None
 
@@ -39,9 +42,10 @@ def _create(ctx: Ctx, data: contacts.ContactInput) -> Reply:
 
 
 def new_contact(ctx: Ctx) -> Reply:
-    data = _parse(ctx)
-    email = data.values.get("email")
-    existing = contacts.find_by_email(ctx.store, email) if email else None
+    email = ctx.params.get("email")
+    existing = contacts.find_by_email(ctx.store, email.strip()) \
+        if isinstance(email, str) and email.strip() else None
+    data = _parse(ctx, existing)
     if existing is None:
         return _create(ctx, data)
     # An existing email merges into that contact: 200 with the updated contact.
@@ -54,7 +58,7 @@ def edit_contact(ctx: Ctx, contact_id: str, *, put: bool) -> Reply:
     row = contacts.get(ctx.store, int(contact_id))
     if row is None and not put:
         raise not_found()
-    data = _parse(ctx)
+    data = _parse(ctx, row)
     if row is None:
         return _create(ctx, data)  # PUT on a missing id creates with a new id
     contacts.update(ctx.store, row, data, ctx.identity, overwrite_with_blank=put)
@@ -77,9 +81,14 @@ def contact_activity(ctx: Ctx, contact_id: str) -> Reply:
     return Reply(200, activity.timeline(ctx.store, row["id"], ctx.query, ctx.site_url))
 
 
+def all_activity(ctx: Ctx) -> Reply:
+    return Reply(200, activity.timeline(ctx.store, None, ctx.query, ctx.site_url))
+
+
 ID = r"(\d+)"
 ROUTES = [
     ("GET", r"/api/contacts", list_contacts),
+    ("GET", r"/api/contacts/activity", all_activity),
     ("POST", r"/api/contacts/new", new_contact),
     ("GET", rf"/api/contacts/{ID}", get_contact),
     ("PUT", rf"/api/contacts/{ID}/edit", lambda ctx, i: edit_contact(ctx, i, put=True)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from . import fields, listing
@@ -199,10 +200,43 @@ def _field_value(alias: str, raw: Any) -> Any:
         return php_int(raw)
     if isinstance(raw, bool):
         return "1" if raw else None
-    return str(raw).strip() if isinstance(raw, str) else str(raw)
+    return (str(raw).strip() or None) if isinstance(raw, str) else str(raw)
 
 
-def parse_input(store: Store, params: dict[str, Any]) -> ContactInput:
+def stage_choice_ok(store: Store, stage_id: int) -> bool:
+    """The contact form's stage field: published stages, keyed by name, so of two
+    published stages with the same name only the later one can be chosen."""
+    return store.scalar(
+        "SELECT 1 FROM stages s WHERE s.id = ? AND s.is_published = 1 AND NOT EXISTS ("
+        "SELECT 1 FROM stages t WHERE t.is_published = 1 AND t.name = s.name AND t.id > s.id)",
+        [stage_id]) is not None
+
+
+def _stage_field(store: Store, raw: Any) -> int | None:
+    """The submitted stage id when it is a valid choice, else None."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        return None
+    stage_id = php_int(raw)
+    if str(raw).strip() != str(stage_id) or not stage_choice_ok(store, stage_id):
+        return None
+    return stage_id
+
+
+def _last_active(raw: Any) -> str:
+    """`lastActive` as Mautic's DateTimeHelper reads it (UTC unless an offset is given)."""
+    try:
+        moment = datetime.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise server_error() from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_input(store: Store, params: dict[str, Any],
+                current_stage: int | None = None) -> ContactInput:
+    """Validate a contact body. Without a `stage` key, an existing contact's current stage
+    is submitted for it (and so must still be a valid choice)."""
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for alias in fields.FIELD_ALIASES:
@@ -212,21 +246,18 @@ def parse_input(store: Store, params: dict[str, Any]) -> ContactInput:
     if email is not None and not _EMAIL.match(email):
         errors["email"] = [f"{email} is invalid."]
     stage: Any = _KEEP
-    if "stage" in params:
-        raw = params["stage"]
-        if raw is None:
-            stage = None
-        else:
-            # The form field offers only published stages.
-            stage_id = php_int(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) \
-                else 0
-            published = store.scalar("SELECT is_published FROM stages WHERE id = ?", [stage_id])
-            if str(raw).strip() != str(stage_id) or not published:
-                errors["stage"] = [NOT_VALID]
-            else:
-                stage = stage_id
+    if "stage" in params and params["stage"] is None:
+        stage = None
+    elif "stage" in params or current_stage is not None:
+        chosen = _stage_field(store, params.get("stage", current_stage))
+        if chosen is None:
+            errors["stage"] = [NOT_VALID]
+        elif "stage" in params:
+            stage = chosen
     if errors:
         raise ValidationError(errors)
+    if "lastActive" in params and params["lastActive"] not in (None, ""):
+        values["last_active"] = _last_active(params["lastActive"])
     return ContactInput(values, stage, set(values))
 
 
@@ -258,7 +289,7 @@ def update(store: Store, current: Any, data: ContactInput, identity: Identity,
     new = {alias: data.values[alias] for alias in data.values}
     if overwrite_with_blank:
         for alias in fields.FIELD_ALIASES:
-            if alias not in new and alias != "points":
+            if alias not in new and alias not in ("points", "last_active"):
                 new[alias] = None
     new = {a: (0 if a == "points" and v is None else v) for a, v in new.items()}
     changed = any(_differs(current[a], v) for a, v in new.items())

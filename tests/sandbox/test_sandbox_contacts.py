@@ -185,3 +185,46 @@ async def test_where_camel_case_column_is_a_500(api):
     r = await api.get("/api/contacts", params={"where[0][col]": "stageId",
                                                "where[0][expr]": "eq", "where[0][val]": "1"})
     assert r.status_code == 500
+
+
+async def test_stage_choices_are_keyed_by_name(api):
+    older = await new_stage(api, name="twin")
+    newer = await new_stage(api, name="twin")
+    person = await new_contact(api, firstname="p")
+    url = f"/api/contacts/{person['id']}/edit"
+    assert (await api.patch(url, json={"stage": older["id"]})).status_code == 400
+    assert (await api.patch(url, json={"stage": newer["id"]})).status_code == 200
+
+
+async def test_edit_resubmits_the_current_stage(api):
+    closed = await new_stage(api, name="closed", isPublished=0)
+    person = await new_contact(api, firstname="p")
+    await api.post(f"/api/stages/{closed['id']}/contact/{person['id']}/add")
+    # Mautic puts the current stage back into the form, which offers published ones only.
+    r = await api.patch(f"/api/contacts/{person['id']}/edit", json={"lastname": "x"})
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["message"] == "stage: This value is not valid."
+    r = await api.patch(f"/api/contacts/{person['id']}/edit", json={"lastname": "x",
+                                                                    "stage": None})
+    assert r.status_code == 200 and r.json()["contact"]["stage"] is None
+
+
+async def test_last_active_can_be_set_and_orders_the_default_list(api):
+    early = await new_contact(api, firstname="early", lastActive="2030-01-01 10:00:00")
+    late = await new_contact(api, firstname="late", lastActive="2030-02-01T10:00:00+02:00")
+    never = await new_contact(api, firstname="never")
+    got = (await api.get(f"/api/contacts/{late['id']}")).json()["contact"]
+    assert got["lastActive"] == "2030-02-01T08:00:00+00:00"
+    listed = (await api.get("/api/contacts")).json()["contacts"]
+    assert list(listed) == [str(late["id"]), str(early["id"]), str(never["id"])]
+
+
+async def test_activity_of_all_contacts(api, clock):
+    stage = await new_stage(api, name="s")
+    first = await new_contact(api, firstname="a")
+    second = await new_contact(api, firstname="b")
+    await api.post(f"/api/stages/{stage['id']}/contact/{first['id']}/add")
+    clock.advance(1)
+    await api.post(f"/api/stages/{stage['id']}/contact/{second['id']}/add")
+    body = (await api.get("/api/contacts/activity")).json()
+    assert [e["contactId"] for e in body["events"]] == [str(second["id"]), str(first["id"])]
