@@ -133,16 +133,17 @@ class Sandbox:
             return reply
 
     def redirect_without_slash(self, request: Request, target_path: str) -> Response:
-        base = f"{request.url.scheme}://{request.url.netloc}"
-        location = base + target_path
-        escaped = location.replace("&", "&amp;").replace('"', "&quot;")
+        """Symfony's RedirectResponse to the absolute slash-less URL (query dropped)."""
+        location = f"{request.url.scheme}://{request.url.netloc}{target_path}"
+        escaped = (location.replace("&", "&amp;").replace('"', "&quot;")
+                   .replace("'", "&#039;").replace("<", "&lt;").replace(">", "&gt;"))
         html = (
-            '<!DOCTYPE html>\n<html>\n    <head>\n        <meta charset="UTF-8" />\n'
+            "<!DOCTYPE html>\n<html>\n    <head>\n        <meta charset=\"UTF-8\" />\n"
             f"        <meta http-equiv=\"refresh\" content=\"0;url='{escaped}'\" />\n\n"
             f"        <title>Redirecting to {escaped}</title>\n    </head>\n    <body>\n"
-            f'        Redirecting to <a href="{escaped}">{escaped}</a>.\n    </body>\n</html>'
+            f"        Redirecting to <a href=\"{escaped}\">{escaped}</a>.\n    </body>\n</html>"
         )
-        return Response(html, status_code=301, media_type=HTML,
+        return Response(html, status_code=301, media_type="text/html; charset=utf-8",
                         headers={"Location": location, "Cache-Control": "no-cache, private"})
 
     # ------------------------------------------------------------------ OAuth2
