@@ -10,7 +10,6 @@ This module imports nothing from Textual at import time (the CLI's `config path`
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -271,6 +270,7 @@ def load_config_file(path: Path) -> ConfigFile:
         return ConfigFile()
     except OSError as exc:
         raise ConfigError(f"config error in {path}: cannot read: {exc.strerror}") from None
+    import tomllib  # lazy: only when there is a file to read
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -509,13 +509,13 @@ def build_client(settings: Settings) -> MauticClient:
 
     if settings.is_sandbox:
         import secrets
+        import sqlite3
 
         import httpx
 
         from stages_tui.sandbox.app import SandboxConfig, create_app
 
         assert settings.sandbox_db is not None
-        prepare_sandbox_db(settings.sandbox_db, fresh=settings.fresh)
         # In-process, nobody else can reach it: a throwaway password per run.
         config = SandboxConfig(
             db_path=str(settings.sandbox_db),
@@ -524,7 +524,15 @@ def build_client(settings: Settings) -> MauticClient:
             site_url="http://sandbox",
             latency=settings.sandbox_latency,
         )
-        app = create_app(config)
+        try:
+            prepare_sandbox_db(settings.sandbox_db, fresh=settings.fresh)
+            app = create_app(config)
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ConfigError(
+                f"cannot open the sandbox database {settings.sandbox_db}: {reason} "
+                "(--fresh starts over; --sandbox-db or STAGES_TUI_DATA_DIR put it elsewhere)"
+            ) from None
         return MauticClient(
             "http://sandbox",
             auth=BasicAuth(config.user, config.password),

@@ -211,3 +211,12 @@ def test_move_command_dispatches_to_move_cli(monkeypatch):
     monkeypatch.setitem(sys.modules, "stages_tui.move_cli", fake)
     assert cli.main(["move", "a@example.com", "Lead"]) == 3
     assert seen == [["a@example.com", "Lead"]]
+
+
+def test_corrupt_sandbox_db_exits_2_with_a_hint(capsys, isolated_env):
+    db = isolated_env / "broken.db"
+    db.write_bytes(b"garbage" * 200)
+    code, out, err = run(capsys, "--sandbox-db", str(db))
+    assert code == 2 and out == ""
+    assert err.startswith(f"stages-tui: cannot open the sandbox database {db}: ") and "--fresh" in err
+    assert err.count("\n") == 1

@@ -138,3 +138,19 @@ def test_real_mautic_without_secret_refuses(tmp_path):
     )
     with pytest.raises(ConfigError, match="no password given for https://mautic.example.com as admin"):
         build_client(settings)
+
+
+def test_a_corrupt_sandbox_file_is_a_config_error_suggesting_fresh(tmp_path):
+    db = tmp_path / "sandbox.db"
+    db.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ConfigError, match=r"cannot open the sandbox database .*--fresh starts over"):
+        build_client(sandbox_settings(tmp_path, sandbox_db=db))
+    build_client(sandbox_settings(tmp_path, sandbox_db=db, fresh=True))  # and --fresh does fix it
+    assert stage_names(db)
+
+
+def test_an_unwritable_data_dir_is_a_config_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the data dir should be")
+    with pytest.raises(ConfigError, match="cannot open the sandbox database"):
+        build_client(sandbox_settings(tmp_path, sandbox_db=blocker / "sandbox.db"))
