@@ -93,9 +93,25 @@ class HostApp(App[None]):
         self.client = client
         self.received: list[object] = []
         self.results: list[object] = []
+        self.notes: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("host")
 
+    def notify(self, message, *, title="", severity="information", **kwargs) -> None:
+        self.notes.append((title, str(message), severity))
+        super().notify(message, title=title, severity=severity, **kwargs)
+
     def on_contacts_moved(self, message) -> None:
         self.received.append(message)
+
+
+class WidgetHost(HostApp):
+    """HostApp showing one widget (e.g. StageContacts) on its default screen."""
+
+    def __init__(self, client: MauticClient, widget_factory) -> None:
+        super().__init__(client)
+        self.widget_factory = widget_factory
+
+    def compose(self) -> ComposeResult:
+        yield self.widget_factory()
