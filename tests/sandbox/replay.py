@@ -29,7 +29,7 @@ import sys
 import time
 import urllib.parse
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -133,10 +133,10 @@ class Target:
     client: httpx.AsyncClient
     base_url: str
     user: str
-    password: str
-    oauth_client_id: str | None
-    oauth_client_secret: str | None
-    wait: Callable[[float], Awaitable[None]]
+    password: str = field(repr=False)
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = field(default=None, repr=False)
+    wait: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 class VirtualClock:
