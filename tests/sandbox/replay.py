@@ -155,8 +155,10 @@ class VirtualClock:
 class InProcessSandbox:
     """One sandbox app for a whole replay, as one real server was recorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_url: str = IN_PROCESS_BASE_URL) -> None:
         from stages_tui.sandbox.app import SandboxConfig, create_app
+
+        self.base_url = base_url  # also the site URL, as on the recorded server
 
         self.user = "admin"
         self.password = secrets.token_urlsafe(12)
@@ -167,7 +169,7 @@ class InProcessSandbox:
             db_path=None, user=self.user, password=self.password,
             oauth_clients=[(self.oauth_client_id, self.oauth_client_secret,
                             "conformance-suite")],
-            site_url=IN_PROCESS_BASE_URL,
+            site_url=base_url,
         )
         try:
             config = SandboxConfig(**settings, clock=self.clock)
@@ -177,16 +179,16 @@ class InProcessSandbox:
         self.virtual_time = getattr(config, "clock", None) is self.clock
         self.app = create_app(config)
 
-    async def _wait(self, seconds: float) -> None:
+    async def wait(self, seconds: float) -> None:
         if self.virtual_time:
             self.clock.advance(seconds)
         else:
             await asyncio.sleep(seconds)
 
     def connect(self):
-        return connect_asgi(self.app, Target(None, IN_PROCESS_BASE_URL, self.user, self.password,
+        return connect_asgi(self.app, Target(None, self.base_url, self.user, self.password,
                                              self.oauth_client_id, self.oauth_client_secret,
-                                             self._wait))
+                                             self.wait))
 
 
 @asynccontextmanager
@@ -201,10 +203,12 @@ async def connect_asgi(app: Any, settings: Target) -> AsyncIterator[Target]:
 @asynccontextmanager
 async def connect_remote(base_url: str, user: str, password: str,
                          oauth_client_id: str | None = None,
-                         oauth_client_secret: str | None = None) -> AsyncIterator[Target]:
+                         oauth_client_secret: str | None = None,
+                         wait: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                         ) -> AsyncIterator[Target]:
     async with httpx.AsyncClient(timeout=120.0) as client:
         yield Target(client, base_url.rstrip("/"), user, password,
-                     oauth_client_id, oauth_client_secret, asyncio.sleep)
+                     oauth_client_id, oauth_client_secret, wait)
 
 
 # -- one scenario ----------------------------------------------------------------------

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -163,6 +166,58 @@ def test_a_deviating_sandbox_fails_the_replay():
         in create.problems
     assert 'headers.Mautic-Version: value golden "<present>", other "<absent>"' in create.problems
     assert create.render().startswith("FAIL  [stages_crud] create json  (POST /api/stages/new)")
+
+
+# -- over real HTTP ---------------------------------------------------------------------
+
+
+class LoopbackServer:
+    """uvicorn serving an app on 127.0.0.1 (a free port) in a thread."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def serve(self, app) -> "LoopbackServer":
+        import uvicorn
+
+        config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
+                                       daemon=True)
+        self.thread.start()
+        for _ in range(500):
+            if self.server.started:
+                return self
+            time.sleep(0.01)
+        raise RuntimeError("uvicorn did not start")
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+def test_the_replay_matches_over_real_http_too():
+    """The same replay through a socket (uvicorn, real HTTP framing and
+    headers) instead of in-process ASGI."""
+    loopback = LoopbackServer()
+    sandbox = replay.InProcessSandbox(base_url=loopback.url)
+    loopback.serve(sandbox.app)
+    try:
+        async def go():
+            async with replay.connect_remote(
+                    loopback.url, sandbox.user, sandbox.password, sandbox.oauth_client_id,
+                    sandbox.oauth_client_secret, wait=sandbox.wait) as target:
+                return await replay.replay(target, TRANSCRIPT)
+
+        results = asyncio.run(go())
+    finally:
+        loopback.close()
+    everything = [r for rs in results.values() for r in rs]
+    assert [r.render() for r in everything if not r.ok] == []
+    assert len(everything) == 248
 
 
 # -- the developer command line ----------------------------------------------------------
