@@ -120,7 +120,7 @@ def _db_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _is_empty(conn: sqlite3.Connection) -> bool:
+def is_empty(conn: sqlite3.Connection) -> bool:
     return all(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() is None
                for t in ("categories", "stages", "leads"))
 
@@ -205,7 +205,7 @@ def seed(conn: sqlite3.Connection, contacts: int = DEFAULT_CONTACTS, *, rng_seed
     """Fill an empty sandbox database (schema already applied). Same arguments, same rows."""
     if contacts < 0:
         raise ValueError("contacts must be 0 or more")
-    if not _is_empty(conn):
+    if not is_empty(conn):
         raise NotEmpty("the database already has categories, stages or contacts")
     started = time.perf_counter()
     rng = random.Random(rng_seed)
