@@ -1,4 +1,5 @@
-"""Command palette entries: New stage, Go to stage by id, Search, Published only.
+"""Command palette entries: New stage, Go to stage by id, Search, Published only,
+Move contact to stage (H5's quick move).
 
 (Theme comes from Textual's own system commands.)
 """
@@ -10,6 +11,10 @@ from functools import partial
 from typing import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .quick_move import COMMAND_HELP as QUICK_MOVE_HELP
+from .quick_move import COMMAND_NAME as QUICK_MOVE_NAME
+from .quick_move import start_quick_move
 
 
 class StagesCommands(Provider):
@@ -53,6 +58,7 @@ class StagesCommands(Provider):
             ("Search stages", "Search in Mautic syntax (/)", partial(self._on_list, "search")),
             ("Published only", "Show only published stages, or all (P)",
              partial(self._on_list, "published_only")),
+            (QUICK_MOVE_NAME, QUICK_MOVE_HELP, partial(start_quick_move, self.app)),
         ]
 
     async def discover(self) -> Hits:
