@@ -23,16 +23,13 @@ import json
 import os
 import random
 import re
-import secrets
 import string
 import sys
 import time
 import urllib.parse
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -42,10 +39,11 @@ if str(HERE) not in sys.path:  # sibling modules, also when imported as a packag
 
 from replay_compare import ExchangeResult, compare_scenario, summary_line  # noqa: E402
 from replay_normalize import Normalizer, Registry, kind_of  # noqa: E402
+from replay_targets import (  # noqa: E402,F401  (re-exported for tests)
+    InProcessSandbox, Target, VirtualClock, connect_asgi, connect_remote)
 
 TRANSCRIPT = HERE / "mautic-5.1.0.public.json"
 MISSING_ID = 987654321  # an id that never exists
-IN_PROCESS_BASE_URL = "http://sandbox"
 WAIT_SECONDS = 1.1
 
 # Where the recording waited 1.1 s before an exchange, so that one-second
@@ -121,94 +119,6 @@ def dig(obj: Any, path: str) -> Any:
         else:
             raise KeyError(part)
     return cur
-
-
-# -- where requests go -------------------------------------------------------------
-
-
-@dataclass
-class Target:
-    """A server under test and how to wait on it."""
-
-    client: httpx.AsyncClient
-    base_url: str
-    user: str
-    password: str = field(repr=False)
-    oauth_client_id: str | None = None
-    oauth_client_secret: str | None = field(default=None, repr=False)
-    wait: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-
-class VirtualClock:
-    """The sandbox's clock: real time plus the waits the replay skipped."""
-
-    def __init__(self) -> None:
-        self._offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(timezone.utc) + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += timedelta(seconds=seconds)
-
-
-class InProcessSandbox:
-    """One sandbox app for a whole replay, as one real server was recorded."""
-
-    def __init__(self, base_url: str = IN_PROCESS_BASE_URL) -> None:
-        from stages_tui.sandbox.app import SandboxConfig, create_app
-
-        self.base_url = base_url  # also the site URL, as on the recorded server
-
-        self.user = "admin"
-        self.password = secrets.token_urlsafe(12)
-        self.oauth_client_id = f"7_{secrets.token_hex(10)}"
-        self.oauth_client_secret = secrets.token_urlsafe(16)
-        self.clock = VirtualClock()
-        settings = dict(
-            db_path=None, user=self.user, password=self.password,
-            oauth_clients=[(self.oauth_client_id, self.oauth_client_secret,
-                            "conformance-suite")],
-            site_url=base_url,
-        )
-        try:
-            config = SandboxConfig(**settings, clock=self.clock)
-        except TypeError:
-            config = SandboxConfig(**settings)
-        # Without a clock of ours the 1.1 s waits have to be real.
-        self.virtual_time = getattr(config, "clock", None) is self.clock
-        self.app = create_app(config)
-
-    async def wait(self, seconds: float) -> None:
-        if self.virtual_time:
-            self.clock.advance(seconds)
-        else:
-            await asyncio.sleep(seconds)
-
-    def connect(self):
-        return connect_asgi(self.app, Target(None, self.base_url, self.user, self.password,
-                                             self.oauth_client_id, self.oauth_client_secret,
-                                             self.wait))
-
-
-@asynccontextmanager
-async def connect_asgi(app: Any, settings: Target) -> AsyncIterator[Target]:
-    """Talk to an ASGI app in-process; settings gives everything but the client."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=settings.base_url) as client:
-        settings.client = client
-        yield settings
-
-
-@asynccontextmanager
-async def connect_remote(base_url: str, user: str, password: str,
-                         oauth_client_id: str | None = None,
-                         oauth_client_secret: str | None = None,
-                         wait: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                         ) -> AsyncIterator[Target]:
-    async with httpx.AsyncClient(timeout=120.0) as client:
-        yield Target(client, base_url.rstrip("/"), user, password,
-                     oauth_client_id, oauth_client_secret, wait)
 
 
 # -- one scenario ----------------------------------------------------------------------
