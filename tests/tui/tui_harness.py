@@ -155,11 +155,18 @@ def build(stages: int = 12, *, data=fixed_data, **setting_overrides):
     return app, sandbox, transport
 
 
-async def settle(pilot, rounds: int = 4) -> None:
-    """Let workers finish and the messages they post be handled (several hops deep)."""
+async def settle(pilot, rounds: int = 6) -> None:
+    """Let workers finish and the messages they post be handled (several hops deep:
+    a worker's message may start the next worker)."""
+    from textual.worker import WorkerState
+
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for w in pilot.app.workers):
+            await pilot.pause()
+            return
 
 
 class Recorder:

@@ -157,8 +157,8 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
     def _failed(self, message: Failed) -> None:
         if isinstance(message.error, NotFound):
             self.deleted = True
-            self._show_message(Text(f"Stage #{self.stage_id} no longer exists on the server "
-                                    "(deleted elsewhere?). Press escape to go back."))
+            self._show_message(Text(f"Stage #{self.stage_id} does not exist on the server "
+                                    "(deleted?). Press escape to go back."))
         elif isinstance(message.error, MauticError) or self.stage is None:
             self._show_message(Text.assemble("Could not load the stage: ",
                                              error_text(message.error), "\nPress r to retry."))
