@@ -73,9 +73,16 @@ class MoveReport:
     def ok(self) -> bool:
         return not self.failed and not self.not_sent and not self.cancelled and not self.aborted
 
-    def headline(self) -> str:
-        verb = "Removed" if self.target_stage_id is None else "Moved"
-        parts = [f"{verb} {len(self.moved)} of {self.requested}"]
+    def headline(self, stage_name: str | None = None) -> str:
+        """E.g. "Moved 3 of 4 to Lead, 1 failed"; `stage_name` names the target (or the
+        stage removed from)."""
+        if self.target_stage_id is None:
+            first = f"Removed {len(self.moved)} of {self.requested}"
+            first += f" from {stage_name}" if stage_name else ""
+        else:
+            first = f"Moved {len(self.moved)} of {self.requested}"
+            first += f" to {stage_name}" if stage_name else ""
+        parts = [first]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
         if self.failed:

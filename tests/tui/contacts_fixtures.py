@@ -3,6 +3,8 @@ set, a transport that records requests, and a bare host App for the modals and w
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from textual.app import App, ComposeResult
 from textual.widgets import Static
@@ -65,13 +67,35 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         return [r.url.path for r in self.requests if r.method == "POST" and "/contact/" in r.url.path]
 
 
+class GatedTransport(httpx.AsyncBaseTransport):
+    """Lets the first `allow` add/remove requests through; later ones wait for `gate`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, allow: int) -> None:
+        self.inner = inner
+        self.allow = allow
+        self.gate = asyncio.Event()
+        self.waiting = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and "/contact/" in request.url.path:
+            self.allow -= 1
+            if self.allow < 0:
+                self.waiting += 1
+                await self.gate.wait()
+        return await self.inner.handle_async_request(request)
+
+
 class Sandbox:
-    def __init__(self, latency: float = 0.0) -> None:
+    def __init__(self, latency: float = 0.0, gate_after: int | None = None) -> None:
         self.app = create_app(SandboxConfig(db_path=None, user="admin", password="secret", latency=latency))
         self.conn = self.app.state.store.conn
         populate(self.conn)
         self.transport = RecordingTransport(httpx.ASGITransport(app=self.app))
-        self.client = MauticClient("http://sandbox", auth=BasicAuth("admin", "secret"), transport=self.transport)
+        outer: httpx.AsyncBaseTransport = self.transport
+        self.gated: GatedTransport | None = None
+        if gate_after is not None:
+            outer = self.gated = GatedTransport(self.transport, gate_after)
+        self.client = MauticClient("http://sandbox", auth=BasicAuth("admin", "secret"), transport=outer)
 
     def stage_of(self, contact_id: int) -> int | None:
         return self.conn.execute("SELECT stage_id FROM leads WHERE id = ?", (contact_id,)).fetchone()[0]

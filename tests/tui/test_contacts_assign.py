@@ -125,7 +125,7 @@ async def test_add_moves_selected_contacts_and_posts_contacts_moved(sandbox):
         await pilot.press("ctrl+a")
         await settle(pilot)
         assert [sandbox.stage_of(i) for i in (1, 16, 17)] == [2, 2, 2]
-        assert summary(dialog).startswith("Moved 3 of 3")
+        assert summary(dialog).startswith("Moved 3 of 3 to Qualified")
         assert dialog.selected == {}
         # the rows were re-read and show the new state
         assert [stage_cell(dialog, i) for i in (1, 16, 17)] == ["✓ in this stage"] * 3
@@ -149,7 +149,7 @@ async def test_adding_contacts_already_there_skips_them_and_says_so(sandbox):
         await settle(pilot)
         assert sandbox.transport.moves() == ["/api/stages/1/contact/20/add"]
         text = summary(dialog)
-        assert "Moved 1 of 2, 1 skipped" in text and "already in this stage" in text
+        assert "Moved 1 of 2 to Lead, 1 skipped" in text and "already in this stage" in text
 
 
 async def test_remove_only_touches_contacts_really_in_this_stage(sandbox):
@@ -163,12 +163,12 @@ async def test_remove_only_touches_contacts_really_in_this_stage(sandbox):
         assert sandbox.transport.moves() == ["/api/stages/1/contact/1/remove"]
         assert [sandbox.stage_of(i) for i in (1, 11, 20)] == [None, 3, None]
         text = summary(dialog)
-        assert text.startswith("Removed 1 of 3, 2 skipped")
+        assert text.startswith("Removed 1 of 3 from Lead, 2 skipped")
         assert "Person11 Tester11 (#11): not in this stage (it is in Customer)" in text
         assert "Person20 Tester20 (#20): not in this stage (it has no stage)" in text
         [moved] = pilot.app.received
         assert moved.contact_ids == [1] and moved.from_stage_ids == {1: 1} and moved.to_stage_id is None
-        assert set(dialog.selected) == {11, 20}  # the skipped stay selected
+        assert dialog.selected == {}  # skipped ones are already out of this stage
 
 
 async def test_a_contact_deleted_meanwhile_fails_with_mauticss_reason_and_the_rest_move(sandbox):
@@ -182,7 +182,7 @@ async def test_a_contact_deleted_meanwhile_fails_with_mauticss_reason_and_the_re
         await settle(pilot)
         assert [sandbox.stage_of(i) for i in (16, 18)] == [3, 3]
         text = summary(dialog)
-        assert text.startswith("Moved 2 of 3, 1 failed")
+        assert text.startswith("Moved 2 of 3 to Customer, 1 failed")
         assert "failed: Person17 Tester17 (#17): Contact not found." in text
         assert dialog.query_one("#assign-summary").has_class("-failed")
         assert set(dialog.selected) == {17}
@@ -191,28 +191,33 @@ async def test_a_contact_deleted_meanwhile_fails_with_mauticss_reason_and_the_re
 
 
 async def test_escape_during_a_move_stops_sending_and_reports_what_was_done():
-    sandbox = Sandbox(latency=0.05)
+    sandbox = Sandbox(gate_after=6)  # 6 moves go through, the next ones wait for the gate
     async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
         dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))
         dialog.selected.update(dialog.search.contacts)  # the whole first page
         assert len(dialog.selected) == 30
         await pilot.press("ctrl+a")
-        progress = dialog.query_one(ProgressBar)
-        while progress.progress < 4:
-            await pilot.pause(0.02)
+        while sandbox.gated.waiting < 4:  # 6 done, 4 in flight
+            await pilot.pause(0.01)
+        assert dialog.query_one(ProgressBar).progress == 6
         await pilot.press("escape")
         assert dialog.is_current  # escape stops the move, it does not close
+        sandbox.gated.gate.set()  # the 4 in flight finish
         await settle(pilot)
         report = dialog.reports[-1]
-        assert report.cancelled and 4 <= len(report.moved) < 30
-        assert len(report.moved) + len(report.not_sent) == 30
+        assert report.cancelled and len(report.moved) == 10 and len(report.not_sent) == 20
+        assert len(sandbox.transport.moves()) == 10
         in_stage = sandbox.conn.execute("SELECT COUNT(*) FROM leads WHERE stage_id = 2").fetchone()[0]
-        assert in_stage == len(report.moved)
-        assert "(cancelled)" in summary(dialog) and "not sent" in summary(dialog)
-        assert len(dialog.selected) == len(report.not_sent)
+        assert in_stage == 10
+        text = summary(dialog)
+        assert text.startswith("Moved 10 of 30 to Qualified, 20 not sent (cancelled)")
+        assert "not sent: 20 contact(s)" in text
+        assert len(dialog.selected) == 20
+        [moved] = pilot.app.received
+        assert len(moved.contact_ids) == 10
         await pilot.press("escape")
         await pilot.pause()
-        assert not dialog.is_attached or not dialog.is_current
+        assert not dialog.is_current
 
 
 async def test_ctrl_a_with_nothing_selected_says_how_to_select(sandbox):

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, ProgressBar, Static
@@ -39,6 +39,7 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     AssignContactsModal #assign-progress { display: none; height: 1; margin: 0 1; }
+    AssignContactsModal #assign-progress-label { width: 1fr; margin-left: 2; color: $text-muted; }
     AssignContactsModal.-moving #assign-progress { display: block; }
     AssignContactsModal #assign-summary-box { display: none; height: auto; max-height: 8; border-top: solid $primary; }
     AssignContactsModal.-summary #assign-summary-box { display: block; }
@@ -73,6 +74,7 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
         self.reports: list[MoveReport] = []
         self.moving = False
         self._cancel: asyncio.Event | None = None
+        self._target_stage_id: int | None = None
 
     @property
     def client(self):
@@ -87,7 +89,9 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
             )
             search.marked = self.selected.__contains__
             yield search
-            yield ProgressBar(id="assign-progress", show_eta=False)
+            with Horizontal(id="assign-progress"):
+                yield ProgressBar(show_eta=False)
+                yield Static("", id="assign-progress-label", markup=False)
             with VerticalScroll(id="assign-summary-box"):
                 yield Static("", id="assign-summary", markup=False)
             yield Footer()
@@ -158,10 +162,12 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
             self._show_summary("Nothing selected: highlight a contact and press space to select it.", failed=True)
             return
         self.moving = True
+        self._target_stage_id = target_stage_id
         self._cancel = asyncio.Event()
         self.add_class("-moving")
         self.remove_class("-summary")
         self.query_one(ProgressBar).update(total=len(self.selected), progress=0)
+        self.query_one("#assign-progress-label", Static).update("checking the contacts' current stages…")
         self.refresh_bindings()
         self._run_move(list(self.selected.values()), target_stage_id, self._cancel)
 
@@ -183,16 +189,22 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
     @on(MoveProgress)
     def _progress(self, message: MoveProgress) -> None:
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        verb = "Removing" if self._target_stage_id is None else "Adding"
+        self.query_one("#assign-progress-label", Static).update(
+            f"{verb} {message.done} of {message.total} · escape stops"
+        )
 
     @on(MoveFinished)
     def _finished(self, message: MoveFinished) -> None:
         report = message.report
         self._end_move()
         self.reports.append(report)
-        for contact_id in report.moved_ids:
-            self.selected.pop(contact_id, None)
+        # Moved and skipped contacts are where the user wanted them; failed and unsent stay
+        # selected so the same key retries them.
+        for item in [*report.moved, *(p.item for p in report.skipped)]:
+            self.selected.pop(item.contact_id, None)
         self._paint_selection()
-        lines = [report.headline(), *report.detail_lines()]
+        lines = [report.headline(clean(self.stage.name)), *report.detail_lines()]
         self._show_summary("\n".join(lines), failed=not report.ok or bool(report.skipped))
         if report.moved:
             self.app.post_message(
