@@ -90,6 +90,8 @@ class MauticClient:
     ) -> None:
         root = _api_root(base_url)
         self.base_url = str(root).rstrip("/")
+        # Mautic's version as its last answer gave it (Mautic-Version header), once known.
+        self.server_version: str | None = None
         self.retries = max(0, retries)
         self.backoff = max(0.0, backoff)
         self._http = httpx.AsyncClient(
@@ -171,11 +173,8 @@ class MauticClient:
 
     def _decode(self, response: httpx.Response) -> tuple[int, Any]:
         status = response.status_code
-        try:
-            body: Any = json.loads(response.content) if response.content else None
-            is_json = bool(response.content)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            body, is_json = None, False
+        self.server_version = response.headers.get("Mautic-Version", self.server_version)
+        is_json, body = _json_body(response.content)
         if 200 <= status < 300:
             if not is_json:
                 raise BadResponse(
@@ -382,6 +381,29 @@ class MauticClient:
             ]
         _, body = await self._request("GET", "/api/categories", params=params)
         return envelopes.many(body, "categories", Category.from_api)
+
+
+def _json_body(content: bytes) -> tuple[bool, Any]:
+    """(is_json, decoded). Tolerates a UTF-8 BOM and PHP notices printed before the JSON
+    (``display_errors`` on a misconfigured Mautic), which real installs do send."""
+    if not content:
+        return False, None
+    text = content.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return True, json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        pass
+    start = text.find(b'{"')
+    if start <= 0:
+        return False, None
+    try:
+        decoder = json.JSONDecoder()
+        body, end = decoder.raw_decode(text[start:].decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False, None
+    if text[start:].decode("utf-8")[end:].strip():
+        return False, None
+    return True, body
 
 
 def _id(value: int) -> int:

@@ -71,6 +71,7 @@ async def test_stage_lifecycle(client):
 
     fetched = await client.get_stage(created.id)
     assert fetched == created
+    assert client.server_version == "5.1.0"  # the Mautic-Version header
 
     edited = await client.edit_stage(created.id, {"name": "Lead 2", "publish_up": None, "is_published": False})
     assert (edited.name, edited.publish_up, edited.is_published, edited.weight) == ("Lead 2", None, False, 10)

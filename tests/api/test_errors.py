@@ -251,3 +251,25 @@ async def test_tls_verification_is_on_by_default_and_can_be_turned_off():
     assert pool_off._ssl_context.verify_mode == ssl.CERT_NONE
     await on.aclose()
     await off.aclose()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'\xef\xbb\xbf{"total": 0, "stages": []}',
+        b'<br />\n<b>Deprecated</b>: something in <b>/var/www/x.php</b> on line <b>3</b><br />\n{"total": 0, "stages": []}',
+    ],
+)
+async def test_bom_and_php_notices_before_json_are_tolerated(client, recorder, content):
+    recorder.responses.append(httpx.Response(200, content=content, headers={"Mautic-Version": "5.1.0"}))
+    page = await client.list_stages()
+    assert page.total == 0
+    assert client.server_version == "5.1.0"
+
+
+@pytest.mark.parametrize("content", [b"<html>{\"a\": 1} trailing</html>", b"not json", b"{\"total\": 0"])
+async def test_text_around_json_is_still_bad_response(client, recorder, content):
+    recorder.responses.append(httpx.Response(200, content=content))
+    with pytest.raises(BadResponse):
+        await client.list_stages()
+    assert client.server_version is None
