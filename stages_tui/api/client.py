@@ -133,6 +133,7 @@ class MauticClient:
         json_body: Any = None,
     ) -> tuple[int, Any]:
         """Send one request; return (status, decoded JSON) for 2xx or raise MauticError."""
+        query = list(params) if params is not None else None  # reused by retries
         attempts = 1 + (self.retries if method == "GET" else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
@@ -140,7 +141,7 @@ class MauticClient:
                 response = await self._http.request(
                     method,
                     path.lstrip("/"),
-                    params=list(params) if params is not None else None,
+                    params=query,
                     json=json_body,
                 )
             except _RETRYABLE_ERRORS as exc:
