@@ -23,7 +23,7 @@ from stages_tui.api import (
     ValidationFailed,
 )
 
-from .conftest import PASSWORD, recorded
+from .conftest import PASSWORD, query, recorded
 
 
 @pytest.mark.parametrize(
@@ -139,8 +139,10 @@ async def test_connection_refused_is_unreachable_after_retries(client, recorder)
 
 async def test_get_retry_recovers_from_gateway_errors(client, recorder):
     recorder.reply(502, {}).fail(httpx.ConnectError("reset")).reply(200, {"total": 0, "stages": []})
-    page = await client.list_stages()
+    page = await client.list_stages(search="lead", order_by="name")
     assert page.total == 0 and len(recorder.requests) == 3
+    assert all(query(r) == query(recorder.requests[0]) for r in recorder.requests)
+    assert ("search", "lead") in query(recorder.last)
 
 
 async def test_get_retries_are_bounded_for_503(client, recorder):
