@@ -282,3 +282,15 @@ async def test_oauth2_client_credentials_against_sandbox(app):
             await c.list_stages()
     assert "not-the-secret" not in repr(info.value) + str(info.value)
     assert info.value.error_type == "invalid_client"
+
+
+async def test_base_url_with_index_php_and_a_wrong_path(app):
+    async with MauticClient("http://sandbox/index.php", BasicAuth(USER, PASSWORD),
+                            transport=httpx.ASGITransport(app=app)) as c:
+        assert (await c.list_stages()).total == 0
+    async with MauticClient("http://sandbox/wrong/place", BasicAuth(USER, PASSWORD),
+                            transport=httpx.ASGITransport(app=app)) as c:
+        with pytest.raises(NotFound) as info:
+            await c.list_stages()
+    assert info.value.status == 404
+    assert "check the base URL" in info.value.user_message
