@@ -77,8 +77,9 @@ def _read_datetime(value: Any) -> datetime | None:
 def to_wire_datetime(value: datetime) -> str:
     """A datetime as Mautic's form wants it: ``Y-m-d H:i`` in UTC (naive = already UTC)."""
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%d %H:%M")
+        value = value.astimezone(timezone.utc)  # OverflowError at the ends of time
+    # Not strftime: "%Y" does not zero-pad years below 1000 on every platform.
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def parse_wire_datetime(text: str) -> datetime:
@@ -251,11 +252,10 @@ class StageDraft(BaseModel):
         if check_weight(self.weight) is None:
             found["weight"] = [MSG_NOT_VALID]
         for wire, value in (("publishUp", self.publish_up), ("publishDown", self.publish_down)):
-            if isinstance(value, str) and value.strip():
-                try:
-                    parse_wire_datetime(value)
-                except ValueError:
-                    found[wire] = [MSG_NOT_VALID]
+            try:
+                wire_publish_date(value)
+            except (ValueError, OverflowError):
+                found[wire] = [MSG_NOT_VALID]
         return found
 
     def to_wire(self) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def stage_changes_to_wire(changes: Mapping[str, Any]) -> dict[str, Any]:
                 continue
             try:
                 body[field] = wire_publish_date(value)
-            except ValueError:
+            except (ValueError, OverflowError):
                 problems[field] = [MSG_NOT_VALID]
         else:  # category
             if isinstance(value, Category):

@@ -127,3 +127,35 @@ def test_recorded_bodies_parse():
             envelopes.many(body, "stages", Stage.from_api)
         else:
             envelopes.success(body)
+
+
+WIRE_DATE = __import__("re").compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+date_inputs = st.one_of(
+    st.none(),
+    st.datetimes(timezones=st.sampled_from([None, timezone.utc, timezone(timedelta(hours=14)),
+                                            timezone(timedelta(hours=-12))])),
+    st.text(max_size=20),
+    st.from_regex(r"\A\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?\Z"),
+)
+
+
+@SETTINGS
+@given(
+    name=st.text(max_size=200),
+    weight=st.one_of(st.integers(min_value=-(2**40), max_value=2**40), st.text(max_size=12),
+                     st.floats(allow_nan=True)),
+    up=date_inputs,
+    down=date_inputs,
+)
+def test_a_draft_is_either_sendable_in_mautic_form_or_explained(name, weight, up, down):
+    draft = StageDraft(name=name, weight=weight, publish_up=up, publish_down=down)
+    problems = draft.problems()
+    if problems:
+        assert set(problems) <= {"name", "weight", "publishUp", "publishDown"}
+        assert all(msgs and all(isinstance(m, str) and m for m in msgs) for msgs in problems.values())
+        return
+    body = draft.to_wire()
+    assert body["name"] == body["name"].strip() and body["name"]
+    assert isinstance(body["weight"], int) and -(2**31) <= body["weight"] < 2**31
+    for key in ("publishUp", "publishDown"):
+        assert body[key] is None or WIRE_DATE.match(body[key])
