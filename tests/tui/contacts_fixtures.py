@@ -50,9 +50,12 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.requests: list[httpx.Request] = []
+        self.down = False  # True: every request fails to connect
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
         return await self.inner.handle_async_request(request)
 
     def searches(self) -> list[str]:
@@ -95,7 +98,8 @@ class Sandbox:
         self.gated: GatedTransport | None = None
         if gate_after is not None:
             outer = self.gated = GatedTransport(self.transport, gate_after)
-        self.client = MauticClient("http://sandbox", auth=BasicAuth("admin", "secret"), transport=outer)
+        self.client = MauticClient("http://sandbox", auth=BasicAuth("admin", "secret"), transport=outer,
+                                   retries=0)
 
     def stage_of(self, contact_id: int) -> int | None:
         return self.conn.execute("SELECT stage_id FROM leads WHERE id = ?", (contact_id,)).fetchone()[0]

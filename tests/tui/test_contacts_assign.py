@@ -226,3 +226,30 @@ async def test_ctrl_a_with_nothing_selected_says_how_to_select(sandbox):
         await pilot.press("ctrl+a")
         assert "press space to select" in summary(dialog)
         assert sandbox.transport.moves() == []
+
+
+async def test_a_failed_search_says_so_in_the_status_line_and_recovers(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        sandbox.transport.down = True
+        await search(pilot, dialog, "person1")
+        line = dialog.query_one("#contact-search-status", Static)
+        assert str(line.content).startswith("Search failed: Cannot reach Mautic")
+        assert line.has_class("-error")
+        sandbox.transport.down = False
+        await search(pilot, dialog, "person1")
+        assert status(dialog).startswith("10 found") and not line.has_class("-error")
+
+
+async def test_a_move_when_mautic_is_unreachable_reports_it_and_keeps_the_selection(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))
+        await search(pilot, dialog, "ids:16,17")
+        await select(pilot, dialog, 16)
+        await select(pilot, dialog, 17)
+        sandbox.transport.down = True
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        text = summary(dialog)
+        assert text.startswith("Moved 0 of 2 to Qualified, 2 not sent (stopped: could not read")
+        assert set(dialog.selected) == {16, 17} and pilot.app.received == []

@@ -104,6 +104,7 @@ class ContactSearch(Vertical):
         self.marked: Callable[[int], bool] = lambda _id: False
         self.status_extra = ""
         self._state = "idle"  # idle | searching | error
+        self._error_text = ""
 
     def compose(self) -> ComposeResult:
         yield Input(self.terms, placeholder=PLACEHOLDER, id="contact-search-input")
@@ -173,7 +174,7 @@ class ContactSearch(Vertical):
             return  # an older query answered late
         if message.error is not None:
             self._state = "error"
-            self._error = message.error
+            self._error_text = f"Search failed: {message.error.user_message}"
             self._paint_status()
             return
         assert message.page is not None
@@ -182,6 +183,15 @@ class ContactSearch(Vertical):
         self._paint_rows(message.page.items)
         self._paint_status()
         self.post_message(self.Loaded(self, message.page))
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group == "contact-search" and event.state == WorkerState.ERROR:
+            # Not a MauticError: still say so where the user is looking.
+            self._state = "error"
+            self._error_text = f"Search failed: {type(event.worker.error).__name__}: {event.worker.error}"
+            self._paint_status()
 
     # ------------------------------------------------------------------ painting
 
@@ -217,7 +227,7 @@ class ContactSearch(Vertical):
         status = self.query_one("#contact-search-status", Static)
         status.set_class(self._state == "error", "-error")
         if self._state == "error":
-            text = f"Search failed: {self._error.user_message}"
+            text = self._error_text
         else:
             pages = max(1, -(-self.total // self.page_size))
             page = self.start // self.page_size + 1
