@@ -354,3 +354,21 @@ async def test_ids_must_be_ints(client, recorder):
     with pytest.raises(ValueError):
         await client.get_stage("5; DROP")  # type: ignore[arg-type]
     assert recorder.requests == []
+
+
+def test_stage_change_event_names_with_and_without_space():
+    from stages_tui.api import envelopes
+
+    from .conftest import recorded
+
+    _, body = recorded("activity_contact_edit")  # contact PATCH: "<id>:<name>", "Stage changed"
+    changes, pages = envelopes.stage_changes(body)
+    assert pages == 1 and len(changes) == 1
+    change = changes[0]
+    assert change.action == "Stage changed"
+    assert change.event_name == f"{change.stage_id}:{change.stage_name}"
+    assert not change.stage_name.startswith(" ") and change.stage_name.endswith("open")
+    _, body = recorded("activity")  # stage endpoints: "<id>: <name>", "Manually ..."
+    changes, _ = envelopes.stage_changes(body)
+    assert all(c.event_name == f"{c.stage_id}: {c.stage_name}" for c in changes)
+    assert [c.when for c in changes] == sorted((c.when for c in changes), reverse=True)
