@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from stages_tui.api import Category, MauticClient, MauticError, ServerError, Stage, StageDraft
 
@@ -34,8 +35,9 @@ class StagesApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "Palette", id="command-palette", priority=True,
                 show=False),
-        Binding("f1,question_mark", "help", "Help", id="help"),
-        Binding("u", "undo_delete", "Undo delete", id="undo-delete"),
+        Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help for this screen"),
+        Binding("u", "undo_delete", "Undo delete", id="undo-delete",
+                tooltip="Re-create the stage just deleted (it gets a new id)"),
     ]
 
     def __init__(self, settings: Settings, client: MauticClient) -> None:
@@ -108,6 +110,15 @@ class StagesApp(App[None]):
     def _route_moved(self, message: ContactsMoved) -> None:
         for screen in self._observers():
             screen.contacts_moved(message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Expected failures are handled inside the workers; anything else is a bug, shown
+        # in full (copyable) instead of ending the app.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from .modals.error import ErrorModal
+
+            error = event.worker.error
+            self.push_screen(ErrorModal("Something went wrong", f"{type(error).__name__}: {error}"))
 
     # ------------------------------------------------------------------ undo delete
 

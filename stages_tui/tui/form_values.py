@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from stages_tui.api import Stage, StageDraft
 from stages_tui.api.models import NAME_MAX_LENGTH
 
-from .display import DATE_FORMAT
+from .display import DATE_FORMAT, clean
 
 INT32 = (-(2**31), 2**31 - 1)
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -106,9 +106,10 @@ def raw_from_stage(stage: Stage | None) -> RawForm:
     if stage is None:
         return RawForm()
     return RawForm(
-        name=stage.name or "",
+        # Shown in inputs, so cleaned like any server text (no escapes reach the terminal).
+        name=clean(stage.name),
         weight=str(stage.weight or 0),
-        description=stage.description or "",
+        description=clean(stage.description, multiline=True),
         is_published=bool(stage.is_published),
         category_id=stage.category.id if stage.category else None,
         publish_up=format_local(stage.publish_up),

@@ -219,3 +219,9 @@ async def type_text(pilot, text: str) -> None:
     else:
         raise AssertionError(f"no text field has focus ({focused!r})")
     await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now (topmost screen composited), as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -23,10 +23,11 @@ def key_rows(screen) -> KeyRows:
         binding = active.binding
         if not binding.description or binding.id is None:
             continue
-        keys, _ = by_id.setdefault(binding.id, ([], binding.description))
-        shown = app.get_key_display(Binding(key, binding.action))
-        if shown not in keys:
-            keys.append(shown)
+        keys, _ = by_id.setdefault(binding.id, ([], binding.tooltip or binding.description))
+        # A key shadowed by the focused widget (enter on the table) still shows via key_display.
+        for shown in (binding.key_display, app.get_key_display(Binding(key, binding.action))):
+            if shown and shown not in keys:
+                keys.append(shown)
     return [(" ".join(keys), description) for keys, description in by_id.values()]
 
 
@@ -42,11 +43,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog help-dialog"):
             yield Static(Text(f"Help · {self._title}"), classes="dialog-title")
-            with VerticalScroll(id="help-body"):
-                yield Static(self._table("Keys", self._keys), id="help-keys")
+            with Horizontal(id="help-body"):
+                with VerticalScroll(id="help-keys-box"):
+                    yield Static(self._table("Keys", self._keys), id="help-keys")
                 if self._with_search:
-                    yield Static(self._table("Search syntax (Mautic)", SEARCH_SYNTAX),
-                                 id="help-search")
+                    with VerticalScroll(id="help-search-box"):
+                        yield Static(self._table("Search syntax (Mautic)", SEARCH_SYNTAX),
+                                     id="help-search")
             yield Static(Text("escape closes · ctrl+p opens the command palette", style="dim"))
 
     @staticmethod

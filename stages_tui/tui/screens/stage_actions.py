@@ -17,11 +17,11 @@ from ..modals.confirm import ConfirmModal
 from ..widgets.stage_table import stage_label
 
 STAGE_BINDINGS = [
-    Binding("n", "new_stage", "New", id="new-stage"),
-    Binding("e", "edit_stage", "Edit", id="edit-stage"),
-    Binding("d", "delete_stage", "Delete", id="delete-stage"),
-    Binding("p", "toggle_published", "Publish", id="toggle-published"),
-    Binding("a", "assign_contacts", "Contacts", id="assign-contacts"),
+    Binding("n", "new_stage", "New", tooltip="Create a new stage", id="new-stage"),
+    Binding("e", "edit_stage", "Edit", tooltip="Edit this stage", id="edit-stage"),
+    Binding("d", "delete_stage", "Delete", tooltip="Delete this stage (asks first; u undoes)", id="delete-stage"),
+    Binding("p", "toggle_published", "Publish", tooltip="Publish or unpublish this stage", id="toggle-published"),
+    Binding("a", "assign_contacts", "Contacts", tooltip="Add contacts to this stage or remove them", id="assign-contacts"),
 ]
 NEEDS_STAGE = {"edit_stage", "delete_stage", "toggle_published", "assign_contacts"}
 

@@ -27,16 +27,16 @@ from .stage_actions import NEEDS_STAGE, STAGE_BINDINGS, StageActions
 class StageListScreen(StageActions, StageObserver, Screen[None]):
     HELP_TITLE = "Stage list"
     BINDINGS = [
-        Binding("enter,l", "open_stage", "Open", id="open-stage", key_display="enter"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("left_square_bracket", "prev_page", "Prev", id="prev-page"),
-        Binding("right_square_bracket", "next_page", "Next", id="next-page"),
-        Binding("s", "sort", "Sort", id="sort"),
-        Binding("S", "sort_direction", "Sort ↑↓", id="sort-direction", show=False),
-        Binding("P", "published_only", "Published only", id="published-only", show=False),
-        Binding("r", "reload", "Reload", id="reload", show=False),
+        Binding("enter,l", "open_stage", "Open", tooltip="Open the highlighted stage", id="open-stage", key_display="enter"),
+        Binding("slash", "search", "Search", tooltip="Search in Mautic syntax; enter applies, escape cancels", id="search"),
+        Binding("left_square_bracket", "prev_page", "Prev", tooltip="Previous page", id="prev-page"),
+        Binding("right_square_bracket", "next_page", "Next", tooltip="Next page (prefetched)", id="next-page"),
+        Binding("s", "sort", "Sort", tooltip="Sort by the next column", id="sort"),
+        Binding("S", "sort_direction", "Sort ↑↓", tooltip="Flip the sort direction", id="sort-direction", show=False),
+        Binding("P", "published_only", "Published only", tooltip="Show only published stages, or all", id="published-only", show=False),
+        Binding("r", "reload", "Reload", tooltip="Reload this page from the server", id="reload", show=False),
         *STAGE_BINDINGS,
-        Binding("escape", "clear_search", "Clear search", id="back", show=False),
+        Binding("escape", "clear_search", "Clear search", tooltip="Clear the search", id="back", show=False),
     ]
 
     @dataclass

@@ -47,8 +47,8 @@ def row_cells(stage: Stage) -> list[Text]:
 
 class StageTable(DataTable):
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
+        Binding("j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Next row"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Previous row"),
         Binding("g", "scroll_top", "First row", show=False, id="first-row"),
         Binding("G", "scroll_bottom", "Last row", show=False, id="last-row"),
     ]
