@@ -121,17 +121,14 @@ async def test_contacts_moved_is_routed_to_the_detail_showing_that_stage():
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
-        contacts = detail.query("#stage-contacts")
         reloaded = []
-        if contacts:
-            contacts.first().reload = lambda: reloaded.append(True)
+        detail.query_one("#stage-contacts").reload = lambda: reloaded.append(True)
         app.post_message(ContactsMoved([5], {5: None}, 1))
         await settle(pilot)
         app.post_message(ContactsMoved([5], {5: 1}, 2))
         app.post_message(ContactsMoved([5], {5: 3}, 4))  # not this stage
         await settle(pilot)
-        if contacts:
-            assert reloaded == [True, True]
+        assert reloaded == [True, True]
 
 
 async def test_edit_from_the_detail_updates_the_list_behind_it():

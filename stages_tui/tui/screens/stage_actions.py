@@ -13,6 +13,7 @@ from stages_tui.api import MauticError, NotFound, Stage
 
 from ..errors import error_text
 from ..messages import StageDeleted, StageSaved
+from ..modals.assign_contacts import AssignContactsModal
 from ..modals.confirm import ConfirmModal
 from ..widgets.stage_table import stage_label
 
@@ -95,12 +96,5 @@ class StageActions:
         stage = self.current_stage()
         if stage is None:
             return
-        try:
-            from ..modals.assign_contacts import AssignContactsModal  # H5's dialog
-        except ImportError:
-            self.app.notify("Assigning contacts is not available in this build.",
-                            severity="warning")
-            return
-
         # The dialog posts ContactsMoved to the App itself after each finished move.
-        self.app.push_screen(AssignContactsModal(stage))
+        self.app.push_screen(AssignContactsModal(stage, page_size=self.app.settings.page_size))

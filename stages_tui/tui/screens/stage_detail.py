@@ -20,6 +20,7 @@ from stages_tui.api import MauticError, NotFound, Stage
 from ..display import NONE, clean, literal, local_time, publish_state
 from ..errors import error_text
 from ..messages import ContactsMoved, StageDeleted, StageSaved
+from ..widgets.stage_contacts import StageContacts
 from .observer import StageObserver
 from .stage_actions import NEEDS_STAGE, STAGE_BINDINGS, StageActions
 
@@ -111,17 +112,9 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             yield Static("", id="detail-title")
             yield Static("", id="detail-props")
             yield Static("", id="detail-message")
-        contacts = self._contacts_widget()
-        if contacts is not None:
-            yield contacts
+        yield StageContacts(self.stage if self.stage is not None else self.stage_id,
+                            page_size=self.app.settings.page_size, id="stage-contacts")
         yield Footer()
-
-    def _contacts_widget(self):
-        try:
-            from ..widgets.stage_contacts import StageContacts  # H5's widget
-        except ImportError:
-            return None
-        return StageContacts(self.stage_id, id="stage-contacts")
 
     def on_mount(self) -> None:
         self.query_one("#detail-message").display = False
@@ -152,6 +145,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
         self.deleted = False
         self._show_message(None)
         self._render_stage()
+        self._contacts().set_stage(message.stage)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -185,13 +179,10 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
 
     def action_reload(self) -> None:
         self._fetch()
-        contacts = self._contacts()
-        if contacts is not None:
-            contacts.reload()
+        self._contacts().reload()
 
-    def _contacts(self):
-        widgets = self.query("#stage-contacts")
-        return widgets.first() if widgets else None
+    def _contacts(self) -> StageContacts:
+        return self.query_one("#stage-contacts", StageContacts)
 
     # ------------------------------------------------------------------ routed changes
 
@@ -201,6 +192,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             self.deleted = False
             self._show_message(None)
             self._render_stage()
+            self._contacts().set_stage(message.stage)
 
     def stage_deleted(self, message: StageDeleted) -> None:
         if message.stage_id != self.stage_id:
@@ -213,5 +205,5 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             self.refresh_bindings()
 
     def contacts_moved(self, message: ContactsMoved) -> None:
-        if message.touches(self.stage_id) and (contacts := self._contacts()) is not None:
-            contacts.reload()
+        if message.touches(self.stage_id):
+            self._contacts().reload()
