@@ -10,7 +10,7 @@ from typing import Any
 
 from . import listing
 from .errors import ValidationError, server_error
-from .phpish import clean_text, filter_bool
+from .phpish import clean_text, filter_bool, php_truthy
 from .search import category_filter
 from .stages import CATEGORY_PROPERTIES, TEXT_PROPERTIES
 from .store import Identity, Store
@@ -61,6 +61,8 @@ def list_page(store: Store, query: dict[str, Any],
     if where is not None:
         conditions.extend(where[0])
         params.extend(where[1])
+    elif php_truthy(query.get("published")):
+        conditions.append("c.is_published = 1")
     where_sql = listing.combine(conditions)
     total = store.scalar(f"SELECT COUNT(*) FROM categories c WHERE {where_sql}", params)
     limit_sql, limit_params = page.sql()

@@ -50,6 +50,13 @@ def resolve_column(name: str) -> str:
     return f"{column} COLLATE NOCASE" if prop in TEXT_PROPERTIES else column
 
 
+def resolve_order_column(name: str) -> str:
+    """Like resolve_column; DQL cannot ORDER BY the `category` association itself."""
+    if name.rpartition(".")[2] == "category":
+        raise server_error()
+    return resolve_column(name)
+
+
 def row_to_entity(row: Any) -> dict[str, Any]:
     keys = row.keys()
     entity = {k: row[k] for k in keys if not k.startswith("c_")}
@@ -101,7 +108,7 @@ def list_page(store: Store, query: dict[str, Any],
     if "select" in query:  # partial selects break on stages in 5.1.0
         raise server_error()
     page = listing.paging(query)
-    order = listing.order_by(query, resolve_column) or ["s.id ASC"]
+    order = listing.order_by(query, resolve_order_column) or ["s.id ASC"]
     search_sql, params = stage_filter(str(query.get("search") or ""), user_id=identity.user_id)
     conditions = [search_sql]
     params = list(params)
