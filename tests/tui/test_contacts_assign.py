@@ -69,7 +69,7 @@ def sandbox() -> Sandbox:
 async def test_opening_lists_contacts_with_total_and_their_stages(sandbox):
     async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
         dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
-        assert "45 found · page 1/2 · 0 selected" in status(dialog)
+        assert "45 found · page 1/2 · 0 selected (↓ then space selects)" in status(dialog)
         assert dialog.query_one(DataTable).row_count == 30
         await search(pilot, dialog, "person1")
         assert stage_cell(dialog, 10) == "✓ in this stage"

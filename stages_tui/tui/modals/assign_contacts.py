@@ -47,11 +47,11 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close / stop", id="close-assign", tooltip="Stop a running move, or close"),
+        Binding("escape", "close", "Close", id="close-assign", tooltip="Stop a running move, or close"),
         Binding("space", "toggle_select", "Select", id="select-contact", tooltip="Select or unselect the highlighted contact"),
-        Binding("ctrl+a", "add_selected", "Add to stage", id="add-selected", priority=True,
+        Binding("ctrl+a", "add_selected", "Add", id="add-selected", priority=True,
                 tooltip="Put the selected contacts into this stage"),
-        Binding("ctrl+r", "remove_selected", "Remove from stage", id="remove-selected", priority=True,
+        Binding("ctrl+r", "remove_selected", "Remove", id="remove-selected", priority=True,
                 tooltip="Take the selected contacts out of this stage (only those really in it)"),
         Binding("ctrl+l", "clear_selection", "Clear selection", id="clear-selection", show=False),
     ]
@@ -133,7 +133,8 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
         self._paint_selection()
 
     def _paint_selection(self) -> None:
-        self.search.set_status_extra(f"{len(self.selected)} selected")
+        count = len(self.selected)
+        self.search.set_status_extra(f"{count} selected" if count else "0 selected (↓ then space selects)")
 
     @on(ContactSearch.Loaded, "#assign-search")
     def _loaded(self, event: ContactSearch.Loaded) -> None:

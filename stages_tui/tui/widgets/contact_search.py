@@ -46,10 +46,16 @@ class ContactSearch(Vertical):
     """
 
     BINDINGS = [
-        Binding("]", "next_page", "Next page", id="next-results-page", tooltip="Next page of results"),
-        Binding("[", "prev_page", "Prev page", id="prev-results-page", tooltip="Previous page of results"),
+        # pgdn/pgup work from the search box too (priority); ]/[ as on the stage list.
+        Binding("pagedown", "next_page", "Next page", id="next-results-page", priority=True,
+                tooltip="Next page of results"),
+        Binding("pageup", "prev_page", "Prev page", id="prev-results-page", priority=True,
+                tooltip="Previous page of results"),
+        Binding("]", "next_page", "Next page", id="next-results-page-alt", show=False),
+        Binding("[", "prev_page", "Prev page", id="prev-results-page-alt", show=False),
         Binding("/", "focus_search", "Search", id="focus-contact-search", show=False),
-        Binding("down", "focus_results", show=False, id="focus-contact-results"),
+        Binding("down", "focus_results", "Results", id="focus-contact-results",
+                tooltip="Go to the results (then space selects)"),
     ]
 
     total: reactive[int] = reactive(0, bindings=True)
@@ -105,20 +111,40 @@ class ContactSearch(Vertical):
         self.status_extra = ""
         self._state = "idle"  # idle | searching | error
         self._error_text = ""
+        self._widths: tuple[int, int, int] = (0, 0, 0)
 
     def compose(self) -> ComposeResult:
         yield Input(self.terms, placeholder=PLACEHOLDER, id="contact-search-input")
         yield Static("", id="contact-search-status", markup=False)
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="contact-results")
-        if self.mark_column:
-            table.add_column(" ", key="mark", width=1)
-        table.add_column("Name", key="name", width=24)
-        table.add_column("Email", key="email", width=30)
-        table.add_column("Stage", key="stage")
-        yield table
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="contact-results")
 
     def on_mount(self) -> None:
+        self._add_columns(self.size.width or 100)
         self.run_search(debounce=False)
+
+    def on_resize(self, event) -> None:
+        if self._column_widths(event.size.width) != self._widths:
+            self._add_columns(event.size.width)
+            self._paint_rows(list(self.contacts.values()))
+
+    def _column_widths(self, width: int) -> tuple[int, int, int]:
+        """Name / email / stage widths sharing the space (email gets the most)."""
+        columns = 4 if self.mark_column else 3
+        room = max(48, width - 2 * columns - 3 - (1 if self.mark_column else 0))
+        name = room * 30 // 100
+        email = room * 42 // 100
+        return name, email, room - name - email
+
+    def _add_columns(self, width: int) -> None:
+        table = self.table
+        table.clear(columns=True)
+        self._widths = self._column_widths(width)
+        name, email, stage = self._widths
+        if self.mark_column:
+            table.add_column(" ", key="mark", width=1)
+        table.add_column("Name", key="name", width=name)
+        table.add_column("Email", key="email", width=email)
+        table.add_column("Stage", key="stage", width=stage)
 
     # ------------------------------------------------------------------ querying
 
@@ -182,6 +208,7 @@ class ContactSearch(Vertical):
         self.total = message.page.total
         self._paint_rows(message.page.items)
         self._paint_status()
+        self.refresh_bindings()
         self.post_message(self.Loaded(self, message.page))
 
     def on_worker_state_changed(self, event) -> None:

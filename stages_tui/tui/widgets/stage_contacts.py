@@ -35,9 +35,9 @@ class StageContacts(Vertical):
     """
 
     BINDINGS = [
-        Binding("x", "remove_contact", "Remove from stage", id="remove-contact",
+        Binding("x", "remove_contact", "Remove", id="remove-contact",
                 tooltip="Take the highlighted contact out of this stage"),
-        Binding("m", "move_contact", "Move to…", id="move-contact",
+        Binding("m", "move_contact", "Move", id="move-contact",
                 tooltip="Move the highlighted contact to another stage"),
         Binding("]", "next_page", "Next", id="next-contacts-page", show=False),
         Binding("[", "prev_page", "Prev", id="prev-contacts-page", show=False),
@@ -66,23 +66,41 @@ class StageContacts(Vertical):
         self.page_size = page_size
         self.contacts: dict[int, Contact] = {}
         self._status = "loading…"
+        self._widths: tuple[int, int] = (0, 0)
 
     @property
     def client(self):
         return self._client if self._client is not None else self.app.client
 
     def compose(self) -> ComposeResult:
-        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="stage-contacts-table")
-        table.add_column("Name", key="name", width=24)
-        table.add_column("Email", key="email", width=30)
-        table.add_column("Points", key="points", width=6)
-        table.add_column("Last active", key="last_active", width=16)
-        yield table
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="stage-contacts-table")
         yield Static("", id="stage-contacts-status", markup=False)
 
     def on_mount(self) -> None:
         self.border_title = "Contacts"
+        self._add_columns(self.size.width or 100)
         self.reload()
+
+    def on_resize(self, event) -> None:
+        if self._column_widths(event.size.width) != self._widths:
+            self._add_columns(event.size.width)
+            self._paint_rows(list(self.contacts.values()))
+
+    @staticmethod
+    def _column_widths(width: int) -> tuple[int, int]:
+        """Name and email share what points and last active leave (email gets more)."""
+        room = max(40, width - 6 - 16 - 2 * 4 - 4)
+        name = room * 42 // 100
+        return name, room - name
+
+    def _add_columns(self, width: int) -> None:
+        table = self.table
+        table.clear(columns=True)
+        self._widths = self._column_widths(width)
+        table.add_column("Name", key="name", width=self._widths[0])
+        table.add_column("Email", key="email", width=self._widths[1])
+        table.add_column("Points", key="points", width=6)
+        table.add_column("Last active", key="last_active", width=16)
 
     @property
     def table(self) -> DataTable:
@@ -126,10 +144,20 @@ class StageContacts(Vertical):
             self.reload()
             return
         self.total = message.page.total
+        self._paint_rows(message.page.items)
+        pages = max(1, -(-self.total // self.page_size))
+        self.border_title = f"Contacts · {self.total:,}"
+        hint = "x remove · m move · enter history"
+        if pages > 1:
+            hint = f"page {self.start // self.page_size + 1}/{pages} ([ ]) · " + hint
+        status.update(Text(hint if self.total else "No contacts in this stage. Press a to assign some."))
+
+    def _paint_rows(self, contacts: list[Contact]) -> None:
+        table = self.table
         keep = self.highlighted_id
         table.clear()
-        self.contacts = {c.id: c for c in message.page.items}
-        for contact in message.page.items:
+        self.contacts = {c.id: c for c in contacts}
+        for contact in contacts:
             table.add_row(
                 literal(contact.display_name),
                 literal(contact.email) if contact.email else Text(NONE, style="dim"),
@@ -139,12 +167,6 @@ class StageContacts(Vertical):
             )
         if keep in self.contacts:
             table.move_cursor(row=table.get_row_index(str(keep)))
-        pages = max(1, -(-self.total // self.page_size))
-        self.border_title = f"Contacts · {self.total:,}"
-        hint = "x remove · m move · enter history"
-        if pages > 1:
-            hint = f"page {self.start // self.page_size + 1}/{pages} ([ ]) · " + hint
-        status.update(Text(hint if self.total else "No contacts in this stage. Press a to assign some."))
 
     # ------------------------------------------------------------------ helpers
 
