@@ -30,6 +30,7 @@ class Field(Vertical):
         error.update(Text(message or ""))
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
+        self.control.set_class(bool(message), "-invalid")  # Input styles its own -invalid
 
     @property
     def error(self) -> str:
