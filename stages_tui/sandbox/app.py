@@ -149,12 +149,15 @@ class Sandbox:
     # ------------------------------------------------------------------ OAuth2
 
     async def token(self, request: Request) -> Response:
-        params = parse_nested(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
+        # oauth2-php reads the query string on GET and only the body on POST.
         if request.method.upper() == "POST":
             try:
-                params.update(await read_body(request))
+                params = await read_body(request)
             except ApiError:
-                pass
+                params = {}
+        else:
+            params = parse_nested(urllib.parse.parse_qsl(request.url.query,
+                                                         keep_blank_values=True))
         try:
             grant = self.auth.grant(params, request.headers.get("authorization"))
         except ApiError as err:

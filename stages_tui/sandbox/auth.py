@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 import secrets
 import threading
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any, Callable
 from .errors import ApiError, auth_error
 from .store import Identity
 
+_GRANT_TYPE = re.compile(
+    r"^(authorization_code|token|password|client_credentials|refresh_token|https?://.+|urn:.+)$")
 API_USER_ID = 1
 API_USER_NAME = "Admin User"
 
@@ -107,20 +110,12 @@ class Authenticator:
     # ------------------------------------------------------------ token endpoint
 
     def grant(self, params: dict[str, Any], authorization: str | None) -> dict[str, Any]:
-        """POST/GET /oauth/v2/token; raises ApiError with Mautic's OAuth bodies."""
+        """POST/GET /oauth/v2/token, checked in oauth2-php's order; raises ApiError."""
         grant_type = params.get("grant_type")
-        client_id = params.get("client_id")
-        client_secret = params.get("client_secret")
-        scheme, _, value = (authorization or "").strip().partition(" ")
-        if scheme.lower() == "basic" and value and not client_id:
-            try:
-                decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-                client_id, _, client_secret = decoded.partition(":")
-            except (binascii.Error, ValueError):
-                pass
-        if not isinstance(grant_type, str) or not grant_type:
+        if not isinstance(grant_type, str) or not _GRANT_TYPE.match(grant_type):
             raise _oauth_error("Invalid grant_type parameter or parameter missing",
                                "invalid_request")
+        client_id, client_secret = self._client_credentials(params, authorization)
         client = self._client(client_id, client_secret)
         if client is None:
             raise _oauth_error("The client credentials are invalid", "invalid_client")
@@ -134,6 +129,24 @@ class Authenticator:
             self._tokens[token] = (client, now + timedelta(seconds=self.token_ttl))
         return {"access_token": token, "expires_in": int(self.token_ttl),
                 "token_type": "bearer", "scope": None}
+
+    @staticmethod
+    def _client_credentials(params: dict[str, Any], authorization: str | None) -> tuple[Any, Any]:
+        """A Basic header wins over client_id/client_secret parameters."""
+        scheme, _, value = (authorization or "").strip().partition(" ")
+        if scheme.lower() == "basic" and value.strip():
+            try:
+                decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+            except (binascii.Error, ValueError):
+                decoded = ""
+            user, _, password = decoded.partition(":")
+            if user:
+                return user, password
+        client_id = params.get("client_id")
+        if not client_id:
+            raise _oauth_error("Client id was not found in the headers or body",
+                               "invalid_client")
+        return client_id, params.get("client_secret")
 
     def _client(self, client_id: Any, client_secret: Any) -> OAuthClient | None:
         if not isinstance(client_id, str) or not isinstance(client_secret, str):

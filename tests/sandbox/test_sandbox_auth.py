@@ -89,6 +89,9 @@ async def test_token_request_forms(anon):
      "invalid_request"),
     ({"grant_type": "password"}, "The grant type is unauthorized for this client_id",
      "unauthorized_client"),
+    ({"grant_type": "sideways"}, "Invalid grant_type parameter or parameter missing",
+     "invalid_request"),
+    ({"client_id": ""}, "Client id was not found in the headers or body", "invalid_client"),
 ])
 async def test_token_refusals(anon, overrides, message, kind):
     r = await token(anon, **overrides)
