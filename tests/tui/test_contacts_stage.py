@@ -191,3 +191,23 @@ async def test_quick_move_escape_at_the_first_step_does_nothing(sandbox):
         await pilot.press("escape")
         await settle(pilot)
         assert sandbox.transport.moves() == [] and not isinstance(pilot.app.screen, ContactPickerModal)
+
+
+async def test_failures_to_load_are_shown_where_the_user_looks(sandbox):
+    async with host(sandbox).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.query_one(DataTable).focus()
+        sandbox.transport.down = True
+        await pilot.press("enter")  # history of the highlighted contact
+        await settle(pilot)
+        modal = pilot.app.screen
+        line = modal.query_one("#stage-history-status", Static)
+        assert str(line.content).startswith("Could not load the history: Cannot reach Mautic")
+        await pilot.press("escape")
+        await pilot.pause()
+        pilot.app.query_one(StageContacts).reload()
+        await settle(pilot)
+        line = pilot.app.query_one("#stage-contacts-status", Static)
+        assert str(line.content).startswith("Could not load contacts: Cannot reach Mautic")
+        assert line.has_class("-error")
+        assert len(rows(pilot.app)) == 10  # the last good page stays on screen

@@ -126,5 +126,15 @@ class StageHistoryModal(ModalScreen[None]):
         status.update(text)
         table.focus()
 
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group == "stage-history" and event.state == WorkerState.ERROR:
+            self.query_one(DataTable).loading = False
+            status = self.query_one("#stage-history-status", Static)
+            status.add_class("-error")
+            error = event.worker.error
+            status.update(Text(f"Could not load the history: {type(error).__name__}: {error}"))
+
     def action_close(self) -> None:
         self.dismiss(None)

@@ -145,5 +145,14 @@ class StagePickerModal(ModalScreen[Stage | None]):
             return self.query_one(Input).has_focus
         return True
 
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.group == "stage-picker" and event.state == WorkerState.ERROR:
+            status = self.query_one("#stage-picker-status", Static)
+            status.add_class("-error")
+            error = event.worker.error
+            status.update(Text(f"Could not load stages: {type(error).__name__}: {error}"))
+
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -168,6 +168,20 @@ class StageContacts(Vertical):
         if keep in self.contacts:
             table.move_cursor(row=table.get_row_index(str(keep)))
 
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state != WorkerState.ERROR or not event.worker.group.startswith("stage-contacts"):
+            return
+        # Not a MauticError (those are reported above): still say so, never fail silently.
+        self.table.loading = False
+        status = self.query_one("#stage-contacts-status", Static)
+        status.add_class("-error")
+        error = event.worker.error
+        status.update(Text(f"Contacts: unexpected error: {type(error).__name__}: {error}"))
+        if event.worker.group == "stage-contacts-move":
+            self.reload()
+
     # ------------------------------------------------------------------ helpers
 
     @property
