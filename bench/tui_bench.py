@@ -99,13 +99,17 @@ def child_app(db: str, latency: float, pages: int) -> None:
     from stages_tui import cli
     from stages_tui.tui.app import make_app
 
+    imported = time.monotonic()
     argv = ["--sandbox-db", db] + (["--sandbox-latency", str(latency)] if latency else [])
     settings = cli.settings_from_args(cli._main_parser().parse_args(argv))
     app = make_app(settings)
+    built = time.monotonic()
 
     async def probe(pilot) -> None:
         await _wait_for(lambda: _first_row_key(app) is not None)
-        result: dict = {"painted": await _painted(app), "flips": []}
+        rows = time.monotonic()
+        result: dict = {"painted": await _painted(app), "flips": [],
+                        "phases": {"imported": imported, "built": built, "rows": rows}}
         for _ in range(pages if latency else 0):
             await asyncio.sleep(latency * 3 + 0.3)  # give the prefetch time to land, like a reader would
             before = _first_row_key(app)
@@ -194,6 +198,7 @@ def main() -> int:
         os.environ["STAGES_TUI_CONFIG"] = str(Path(tmp) / "none.toml")
         db = make_db(Path(tmp))
         startup = {"bare": [], "app": []}
+        phases: list[dict[str, float]] = []
         rss = {"bare": [], "app": []}
         run_child(["bare"])  # warm the OS file cache for both before measuring
         run_child(["app", str(db), "0", "0"])
@@ -201,6 +206,14 @@ def main() -> int:
             for kind, child_args in (("bare", ["bare"]), ("app", ["app", str(db), "0", "0"])):
                 report, started, peak = run_child(child_args)
                 startup[kind].append(report["painted"] - started)
+                if kind == "app":
+                    marks = report["phases"]
+                    phases.append({
+                        "python + imports": marks["imported"] - started,
+                        "settings + sandbox + app built": marks["built"] - marks["imported"],
+                        "running until rows in the table": marks["rows"] - marks["built"],
+                        "rows -> painted": report["painted"] - marks["rows"],
+                    })
                 rss[kind].append(peak)
         report, _, _ = run_child(["app", str(db), str(args.latency), str(args.pages)])
         flips = report["flips"]
@@ -210,6 +223,8 @@ def main() -> int:
     print(f"tui bench: {COLUMNS}x{ROWS} pty, {args.runs} runs each, medians; python {sys.version.split()[0]}")
     print(f"  start-up to first page painted: app {app_ms:7.1f} ms   bare Textual + 30-row table {bare_ms:7.1f} ms"
           f"   ratio {app_ms / bare_ms:.2f}x (target <= 1.3x)")
+    print("    app phases (medians): " + ", ".join(
+        f"{name} {statistics.median(p[name] for p in phases) * 1000:.0f} ms" for name in phases[0]))
     bare_rss = max(rss["bare"]) / 1024
     app_rss = max(rss["app"]) / 1024
     print(f"  peak RSS:                       app {app_rss:7.1f} MiB  bare {bare_rss:7.1f} MiB"
