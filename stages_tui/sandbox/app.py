@@ -9,6 +9,7 @@ Mautic-Version header.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -23,11 +24,12 @@ from starlette.routing import Route
 
 from . import category_routes, contact_routes, stage_routes
 from .auth import Authenticator, OAuthClient
-from .errors import ApiError, exception_error
+from .errors import ApiError, exception_error, server_error
 from .phpish import json_bytes, parse_nested
 from .store import Identity, Store, utc_now
 from .wire import MAUTIC_VERSION, Ctx, Reply, error_response, json_response
 
+log = logging.getLogger(__name__)
 HTML = "text/html; charset=UTF-8"
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -79,6 +81,9 @@ class Sandbox:
             response = await self.handle(request)
         except ApiError as err:
             response = error_response(err, self.config.mautic_version)
+        except Exception:  # a bug of ours: answer like Mautic's unexpected-error 500
+            log.exception("sandbox: unexpected error on %s %s", request.method, request.url.path)
+            response = error_response(server_error(), self.config.mautic_version)
         await response(scope, receive, send)
 
     # ------------------------------------------------------------------ protocol

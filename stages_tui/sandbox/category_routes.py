@@ -6,6 +6,7 @@ from email.utils import formatdate
 
 from . import categories
 from .errors import ValidationError, not_found
+from .phpish import route_id
 from .wire import Ctx, Reply, session_headers
 
 
@@ -19,7 +20,7 @@ def list_categories(ctx: Ctx) -> Reply:
 
 
 def get_category(ctx: Ctx, cat_id: str) -> Reply:
-    row = categories.get(ctx.store, int(cat_id))
+    row = categories.get(ctx.store, route_id(cat_id))
     if row is None:
         raise not_found()
     return Reply(200, {"category": categories.to_json(row)})
@@ -46,7 +47,7 @@ def new_category(ctx: Ctx) -> Reply:
 
 
 def edit_category(ctx: Ctx, cat_id: str, *, put: bool) -> Reply:
-    row = categories.get(ctx.store, int(cat_id))
+    row = categories.get(ctx.store, route_id(cat_id))
     try:
         if row is None:
             if not put:
@@ -60,14 +61,14 @@ def edit_category(ctx: Ctx, cat_id: str, *, put: bool) -> Reply:
 
 
 def delete_category(ctx: Ctx, cat_id: str) -> Reply:
-    row = categories.get(ctx.store, int(cat_id))
+    row = categories.get(ctx.store, route_id(cat_id))
     if row is None:
         raise not_found()
     categories.delete(ctx.store, row["id"])
     return Reply(200, {"category": categories.to_json(row, deleted=True)})
 
 
-ID = r"(\d+)"
+ID = r"([0-9]+)"
 ROUTES = [
     ("GET", r"/api/categories", list_categories),
     ("POST", r"/api/categories/new", new_category),

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import activity, contacts
 from .errors import ValidationError, not_found
+from .phpish import route_id
 from .wire import Ctx, Reply
 
 
@@ -20,7 +21,7 @@ def list_contacts(ctx: Ctx) -> Reply:
 
 
 def get_contact(ctx: Ctx, contact_id: str) -> Reply:
-    row = contacts.get(ctx.store, int(contact_id))
+    row = contacts.get(ctx.store, route_id(contact_id))
     if row is None:
         raise not_found()
     return Reply(200, {"contact": contacts.render(ctx.store, row)})
@@ -55,7 +56,7 @@ def new_contact(ctx: Ctx) -> Reply:
 
 
 def edit_contact(ctx: Ctx, contact_id: str, *, put: bool) -> Reply:
-    row = contacts.get(ctx.store, int(contact_id))
+    row = contacts.get(ctx.store, route_id(contact_id))
     if row is None and not put:
         raise not_found()
     data = _parse(ctx, row)
@@ -66,7 +67,7 @@ def edit_contact(ctx: Ctx, contact_id: str, *, put: bool) -> Reply:
 
 
 def delete_contact(ctx: Ctx, contact_id: str) -> Reply:
-    row = contacts.get(ctx.store, int(contact_id))
+    row = contacts.get(ctx.store, route_id(contact_id))
     if row is None:
         raise not_found()
     body = contacts.render(ctx.store, row, deleted=True)
@@ -75,7 +76,7 @@ def delete_contact(ctx: Ctx, contact_id: str) -> Reply:
 
 
 def contact_activity(ctx: Ctx, contact_id: str) -> Reply:
-    row = contacts.get(ctx.store, int(contact_id))
+    row = contacts.get(ctx.store, route_id(contact_id))
     if row is None:
         raise not_found()
     return Reply(200, activity.timeline(ctx.store, row["id"], ctx.query, ctx.site_url))
@@ -85,7 +86,7 @@ def all_activity(ctx: Ctx) -> Reply:
     return Reply(200, activity.timeline(ctx.store, None, ctx.query, ctx.site_url))
 
 
-ID = r"(\d+)"
+ID = r"([0-9]+)"
 ROUTES = [
     ("GET", r"/api/contacts", list_contacts),
     ("GET", r"/api/contacts/activity", all_activity),

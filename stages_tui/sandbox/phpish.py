@@ -63,22 +63,33 @@ def as_list(value: Any) -> list[Any]:
 _INT_PREFIX = re.compile(r"^[ \t\n\r\v\f]*([+-]?\d+)")
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 def php_int(value: Any) -> int:
-    """PHP's (int) cast."""
+    """PHP's (int) cast (clamped to PHP's 64-bit int range)."""
     if value is None:
         return 0
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
-    if isinstance(value, float):
+        number = value
+    elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return 0
-        return int(value)
-    if isinstance(value, (dict, list)):
+        number = int(value)
+    elif isinstance(value, (dict, list)):
         return 1 if value else 0
-    m = _INT_PREFIX.match(str(value))
-    return int(m.group(1)) if m else 0
+    else:
+        m = _INT_PREFIX.match(str(value))
+        number = int(m.group(1)) if m else 0
+    return max(INT64_MIN, min(INT64_MAX, number))
+
+
+def route_id(text: str) -> int:
+    """A numeric path id; one beyond any database id matches nothing (-1)."""
+    number = int(text)
+    return number if number <= INT64_MAX else -1
 
 
 def php_truthy(value: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import contacts, stages
 from .errors import (ValidationError, batch_not_found_entry, controller_error, not_found)
-from .phpish import as_list, php_array, php_int, php_truthy
+from .phpish import as_list, php_array, php_int, php_truthy, route_id
 from .stage_input import apply_stage_input
 from .wire import Ctx, Reply, batch_items, session_headers
 
@@ -27,7 +27,7 @@ def list_stages(ctx: Ctx) -> Reply:
 
 
 def get_stage(ctx: Ctx, stage_id: str) -> Reply:
-    entity = stages.get(ctx.store, int(stage_id))
+    entity = stages.get(ctx.store, route_id(stage_id))
     if entity is None:
         raise not_found()
     return Reply(200, {"stage": stages.to_json(entity)})
@@ -60,7 +60,7 @@ def new_stage(ctx: Ctx) -> Reply:
 
 
 def edit_stage(ctx: Ctx, stage_id: str, *, put: bool) -> Reply:
-    entity = stages.get(ctx.store, int(stage_id))
+    entity = stages.get(ctx.store, route_id(stage_id))
     try:
         if entity is None:
             if not put:
@@ -74,7 +74,7 @@ def edit_stage(ctx: Ctx, stage_id: str, *, put: bool) -> Reply:
 
 
 def delete_stage(ctx: Ctx, stage_id: str) -> Reply:
-    entity = stages.get(ctx.store, int(stage_id))
+    entity = stages.get(ctx.store, route_id(stage_id))
     if entity is None:
         raise not_found()
     stages.delete(ctx.store, entity["id"])
@@ -170,10 +170,11 @@ def batch_delete(ctx: Ctx) -> Reply:
 
 
 def move_contact(ctx: Ctx, stage_id: str, contact_id: str, action: str) -> Reply:
-    stage = stages.get(ctx.store, int(stage_id))
+    stage = stages.get(ctx.store, route_id(stage_id))
     if stage is None:
         raise not_found()
-    contact = contacts.get(ctx.store, int(contact_id)) if contact_id.isdigit() else None
+    numeric = contact_id.isascii() and contact_id.isdigit()
+    contact = contacts.get(ctx.store, route_id(contact_id)) if numeric else None
     if contact is None:
         raise controller_error(404, "Contact not found.",
                                headers=session_headers(formatdate(usegmt=True)))
@@ -181,7 +182,7 @@ def move_contact(ctx: Ctx, stage_id: str, contact_id: str, action: str) -> Reply
     return Reply(200, {"success": 1})
 
 
-ID = r"(\d+)"
+ID = r"([0-9]+)"
 ROUTES = [
     ("GET", r"/api/stages", list_stages),
     ("POST", r"/api/stages/new", new_stage),

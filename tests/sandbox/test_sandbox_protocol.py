@@ -118,3 +118,14 @@ async def test_latency_setting_delays_api_requests(clock):
     finally:
         app_module.asyncio.sleep = original
     assert seen == [0.01]
+
+
+async def test_huge_and_non_ascii_ids(api):
+    r = await api.get("/api/stages/99999999999999999999999")
+    assert r.status_code == 404 and r.json()["errors"][0]["message"] == "Item was not found."
+    r = await api.get("/api/stages/\u0663")  # an Arabic-Indic digit is no \d in Symfony
+    assert r.status_code == 404 and "Requested URL not found" in r.json()["errors"][0]["message"]
+    stage = await new_stage(api, name="n")
+    r = await api.patch(f"/api/stages/{stage['id']}/edit", json={"category": 10**30})
+    assert r.status_code == 500
+    assert r.json()["errors"][0]["message"] == f"Category {2**63 - 1} does not exist"
