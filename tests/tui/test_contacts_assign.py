@@ -253,3 +253,10 @@ async def test_a_move_when_mautic_is_unreachable_reports_it_and_keeps_the_select
         text = summary(dialog)
         assert text.startswith("Moved 0 of 2 to Qualified, 2 not sent (stopped: could not read")
         assert set(dialog.selected) == {16, 17} and pilot.app.received == []
+
+
+async def test_a_stage_name_with_markup_is_shown_literally_in_the_title(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "[b]VIP[/b] [@click=app.quit]x[/]"))
+        title = dialog.query_one("#assign-dialog")._border_title
+        assert title.plain == "Assign contacts · [b]VIP[/b] [@click=app.quit]x[/]"

@@ -82,7 +82,7 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="assign-dialog") as dialog:
-            dialog.border_title = f"Assign contacts · {clean(self.stage.name)}"
+            dialog.border_title = Text(f"Assign contacts · {clean(self.stage.name)}")  # literal, not markup
             search = ContactSearch(
                 self.client, page_size=self.page_size, mark_column=True,
                 describe_stage=self._describe_stage, id="assign-search",

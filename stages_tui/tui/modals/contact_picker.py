@@ -3,6 +3,7 @@ enter on a row picks it. Dismisses with the Contact, or None on escape."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,7 +39,7 @@ class ContactPickerModal(ModalScreen[Contact | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="contact-picker") as box:
-            box.border_title = clean(self.title_text)
+            box.border_title = Text(clean(self.title_text))  # literal, not markup
             yield ContactSearch(self.client, page_size=self.page_size, id="contact-picker-search")
             yield Footer()
 

@@ -82,7 +82,7 @@ class StageHistoryModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stage-history") as box:
-            box.border_title = f"Stage history · {clean(self.contact.display_name)}"
+            box.border_title = Text(f"Stage history · {clean(self.contact.display_name)}")  # literal
             yield Static("loading…", id="stage-history-status", markup=False)
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="stage-history-table")
             table.add_column("When", key="when", width=16)

@@ -72,7 +72,7 @@ class StagePickerModal(ModalScreen[Stage | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stage-picker") as box:
-            box.border_title = clean(self.title_text)
+            box.border_title = Text(clean(self.title_text))  # literal, not markup
             yield Input(placeholder="Stage name or id (enter picks the highlighted one)", id="stage-picker-input")
             yield Static("", id="stage-picker-status", markup=False)
             yield OptionList(id="stage-picker-options")
