@@ -420,6 +420,10 @@ class _ContactBuilder(_Builder):
         """`stage:` matches stage names by prefix; Mautic joins `stages`, we test the id."""
         if self.conn is None:
             ids_sql, params = f"(SELECT st.id FROM stages st WHERE {_like('st.name')})", [prefix]
+            if not negate:
+                # a constant EXISTS lets SQLite skip the scan when no stage name matches
+                guard = f"EXISTS (SELECT 1 FROM stages st WHERE {_like('st.name')})"
+                return f"({guard} AND l.stage_id IN {ids_sql})", [prefix, *params]
         else:
             # Resolved now, so SQLite sees literal ids: with one id the (stage_id, last_active)
             # index serves the page in order; a subquery makes it scan or sort a million rows.
