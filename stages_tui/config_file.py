@@ -32,6 +32,7 @@ BINDING_IDS: tuple[str, ...] = (
     # assign-contacts dialog
     "close-assign", "select-contact", "add-selected", "remove-selected", "clear-selection",
     "focus-contact-search", "focus-contact-results", "next-results-page", "prev-results-page",
+    "next-results-page-alt", "prev-results-page-alt",
     # dialogs
     "confirm-yes", "confirm-no", "conflict-overwrite", "conflict-reload", "conflict-keep",
     "close-error", "copy-error", "close-help", "close-stage-history", "cancel-stage-picker",
