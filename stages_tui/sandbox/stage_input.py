@@ -24,7 +24,9 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # weight and category are not tracked, so editing only them leaves dateModified alone.
 TRACKED = ("name", "description", "is_published", "publish_up", "publish_down")
 
-_PUBLISH_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$")
+# ICU parses the pattern `yyyy-MM-dd HH:mm` strictly but ignores what follows it
+# (so "… 10:30:45" is accepted with its seconds dropped).
+_PUBLISH_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})")
 
 
 @dataclass
@@ -72,7 +74,7 @@ def parse_weight(raw: Any) -> tuple[bool, int]:
 
 
 def parse_publish_date(raw: Any) -> tuple[bool, str | None]:
-    """(ok, db value): only 'Y-m-d H:i' (seconds accepted and dropped); ''/null clear."""
+    """(ok, db value): 'Y-m-d H:i' and anything after it ignored; ''/null clear."""
     if raw is None or raw == "":
         return True, None
     if not isinstance(raw, str):
@@ -84,8 +86,6 @@ def parse_publish_date(raw: Any) -> tuple[bool, str | None]:
     try:
         moment = datetime(year, month, day, hour, minute)
     except ValueError:
-        return False, None
-    if m.group(6) is not None and int(m.group(6)) > 59:
         return False, None
     return True, moment.strftime("%Y-%m-%d %H:%M:00")
 

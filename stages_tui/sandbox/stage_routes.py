@@ -98,6 +98,7 @@ def batch_new(ctx: Ctx) -> Reply:
     for key, item in items:
         try:
             out[key] = stages.to_json(_create(ctx, item))
+            ctx.store.commit()  # each item is saved on its own, as Mautic flushes per entity
             codes.append(201)
         except ValidationError as err:
             codes.append(400)
@@ -128,9 +129,11 @@ def batch_edit(ctx: Ctx, *, put: bool) -> Reply:
                     errors[key] = batch_not_found_entry()
                     continue
                 out[key] = stages.to_json(_create(ctx, item))
+                ctx.store.commit()
                 codes.append(201)
                 continue
             out[key] = stages.to_json(_edit(ctx, entity, item, clear_missing=put))
+            ctx.store.commit()
             codes.append(200)
         except ValidationError as err:
             # The rejected entity is still shown, with the values the form took.

@@ -157,3 +157,13 @@ async def test_batch_edit_and_delete(api):
     deleted = r.json()["stages"]  # keyed as requested: the missing id leaves a hole
     assert {k: s["id"] for k, s in deleted.items()} == {"0": a["id"], "2": b["id"]}
     assert (await api.get(f"/api/stages/{a['id']}")).status_code == 404
+
+
+async def test_batch_stops_at_a_missing_category_but_keeps_saved_items(api):
+    r = await api.post("/api/stages/batch/new",
+                       json=[{"name": "kept"}, {"name": "bad", "category": 987654321},
+                             {"name": "never"}])
+    assert r.status_code == 500
+    assert r.json()["errors"][0]["message"] == "Category 987654321 does not exist"
+    names = [s["name"] for s in (await api.get("/api/stages")).json()["stages"]]
+    assert names == ["kept"]
