@@ -273,3 +273,15 @@ def test_settings_repr_and_dump_hide_secrets(env):
 def test_settings_defaults_are_valid():
     settings = Settings()
     assert settings.is_sandbox and settings.page_size == 30
+
+
+def test_readme_sample_config_is_valid(tmp_path):
+    """The README's sample config must load as documented."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "config.toml"
+    path.write_text(block)
+    config = load_config_file(path)
+    assert set(config.profiles) == {"prod", "staging"}
+    settings = resolve_settings({}, env={"STAGES_TUI_CONFIG": str(path), "MAUTIC_PROD_PASSWORD": "x"})
+    assert settings.profile == "prod" and settings.has_secret
