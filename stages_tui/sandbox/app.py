@@ -9,6 +9,7 @@ Mautic-Version header.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import urllib.parse
@@ -26,7 +27,7 @@ from . import category_routes, contact_routes, stage_routes
 from .auth import Authenticator, OAuthClient
 from .errors import ApiError, exception_error, server_error
 from .phpish import json_bytes, parse_nested
-from .store import Identity, Store, utc_now
+from .store import Store, utc_now
 from .wire import MAUTIC_VERSION, Ctx, Reply, error_response, json_response
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ async def read_body(request: Request) -> dict[str, Any]:
         if not body.strip():
             return {}
         try:
-            data = _loads(body)
+            data = json.loads(body.decode("utf-8"))
         except ValueError:
             raise exception_error(400) from None
         if isinstance(data, dict):
@@ -214,12 +215,6 @@ async def read_body(request: Request) -> dict[str, Any]:
     return {}
 
 
-def _loads(body: bytes) -> Any:
-    import json
-
-    return json.loads(body.decode("utf-8"))
-
-
 def create_app(config: SandboxConfig) -> Starlette:
     """A Starlette app answering like Mautic 5.1.0; `app.state.store` is its Store."""
     store = Store(config.db_path, clock=config.clock)
@@ -231,4 +226,4 @@ def create_app(config: SandboxConfig) -> Starlette:
     return app
 
 
-__all__ = ["SandboxConfig", "create_app", "Identity"]
+__all__ = ["SandboxConfig", "create_app"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import activity, contacts
+from .contact_json import render
 from .errors import ValidationError, not_found
 from .phpish import route_id
 from .wire import Ctx, Reply
@@ -24,7 +25,7 @@ def get_contact(ctx: Ctx, contact_id: str) -> Reply:
     row = contacts.get(ctx.store, route_id(contact_id))
     if row is None:
         raise not_found()
-    return Reply(200, {"contact": contacts.render(ctx.store, row)})
+    return Reply(200, {"contact": render(ctx.store, row)})
 
 
 def _parse(ctx: Ctx, current: Any = None) -> contacts.ContactInput:
@@ -38,7 +39,7 @@ def _parse(ctx: Ctx, current: Any = None) -> contacts.ContactInput:
 def _create(ctx: Ctx, data: contacts.ContactInput) -> Reply:
     new_id = contacts.insert(ctx.store, data, ctx.identity)
     row = contacts.get(ctx.store, new_id)
-    body = contacts.render(ctx.store, row, created=data.submitted)
+    body = render(ctx.store, row, created=data.submitted)
     return Reply(201, {"contact": body}, _location(new_id))
 
 
@@ -51,7 +52,7 @@ def new_contact(ctx: Ctx) -> Reply:
         return _create(ctx, data)
     # An existing email merges into that contact: 200 with the updated contact.
     contacts.update(ctx.store, existing, data, ctx.identity, overwrite_with_blank=False)
-    return Reply(200, {"contact": contacts.render(ctx.store, contacts.get(ctx.store,
+    return Reply(200, {"contact": render(ctx.store, contacts.get(ctx.store,
                                                                           existing["id"]))})
 
 
@@ -63,14 +64,14 @@ def edit_contact(ctx: Ctx, contact_id: str, *, put: bool) -> Reply:
     if row is None:
         return _create(ctx, data)  # PUT on a missing id creates with a new id
     contacts.update(ctx.store, row, data, ctx.identity, overwrite_with_blank=put)
-    return Reply(200, {"contact": contacts.render(ctx.store, contacts.get(ctx.store, row["id"]))})
+    return Reply(200, {"contact": render(ctx.store, contacts.get(ctx.store, row["id"]))})
 
 
 def delete_contact(ctx: Ctx, contact_id: str) -> Reply:
     row = contacts.get(ctx.store, route_id(contact_id))
     if row is None:
         raise not_found()
-    body = contacts.render(ctx.store, row, deleted=True)
+    body = render(ctx.store, row, deleted=True)
     contacts.delete(ctx.store, row["id"])
     return Reply(200, {"contact": body})
 
