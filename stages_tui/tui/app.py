@@ -36,7 +36,7 @@ class StagesApp(App[None]):
         Binding("ctrl+p", "command_palette", "Palette", id="command-palette", priority=True,
                 show=False),
         Binding("f1,question_mark", "help", "Help", id="help", tooltip="Help for this screen"),
-        Binding("u", "undo_delete", "Undo delete", id="undo-delete",
+        Binding("u", "undo_delete", "Undo", id="undo-delete",
                 tooltip="Re-create the stage just deleted (it gets a new id)"),
     ]
 

@@ -22,7 +22,7 @@ USER, PASSWORD = "admin", "secret"
 
 HOSTILE_NAMES = [
     "[bold]x[/]",
-    "[@click=app.quit]click me[/]",
+    "[@click=app.quit]quit[/]",
     "\x1b[31mred\x1b[0m and \x1b]0;title\x07 osc",
     "🚀 顧客ステージ 😀 wide",
     "L" * 300,

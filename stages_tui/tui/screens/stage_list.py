@@ -240,9 +240,11 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def _requery(self, query: ListQuery) -> None:
+        """A new search, sort or filter: back to page 1, the cursor kept on its stage if listed."""
+        keep = self.table.current_id
         self.list_query = query
         self._cache.clear()
-        self._load(1)
+        self._load(1, keep)
 
     def action_open_stage(self) -> None:
         if stage := self.current_stage():

@@ -14,8 +14,8 @@ from ..display import clean, literal, local_time, publish_window
 # an ellipsis instead of stretching the table past the screen.
 COLUMNS: list[tuple[str, str, int]] = [
     ("id", "ID", 5),
-    ("name", "Name", 30),
-    ("category", "Category", 14),
+    ("name", "Name", 27),
+    ("category", "Category", 17),
     ("weight", "Weight", 6),
     ("published", "Published", 9),
     ("window", "Publish window", 23),
