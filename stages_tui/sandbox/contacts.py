@@ -53,7 +53,8 @@ def list_page(store: Store, query: dict[str, Any],
     """Count and page with the same WHERE; stage blocks fetched once for the page."""
     page = listing.paging(query)
     order = listing.order_by(query, resolve_column) or ["l.last_active DESC", "l.id DESC"]
-    search_sql, params = contact_filter(str(query.get("search") or ""), user_id=identity.user_id)
+    search_sql, params = contact_filter(str(query.get("search") or ""), user_id=identity.user_id,
+                                        conn=store.conn)
     conditions = [search_sql]
     params = list(params)
     where = listing.where(query, resolve_column)
