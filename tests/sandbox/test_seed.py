@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -61,6 +62,9 @@ def test_contacts_look_real_and_logs_match_stages():
     assert len({r[4] for r in rows if r[4] is not None}) >= 6, "spread over the stages"
     assert all(0 <= r[5] <= 300 for r in rows)
     assert all(r[6] is None or r[6] >= r[7] for r in rows), "active after being added"
+    stamp = re.compile(r"^20\d\d-[01]\d-[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d$")
+    assert all(stamp.match(r[7]) and (r[6] is None or stamp.match(r[6])) for r in rows)
+    assert max(r[7] for r in rows) <= "2026-11-30 12:00:00"
     staged = {r[0]: r[4] for r in rows if r[4] is not None}
     logs = conn.execute("SELECT lead_id, stage_id, event_name, action_name, date_added"
                         " FROM lead_stages_change_log").fetchall()
