@@ -385,3 +385,54 @@ def test_generated_word_combinations_match_a_reference_model(terms, use_or):
         if combined:
             expected.append(i)
     assert _ids(conn, STAGE_FROM, stage_filter(search)) == expected, search
+
+
+_CONTACT_TERMS = st.tuples(st.booleans(), st.sampled_from(["email", "name", "stage"]),
+                           st.sampled_from(["a", "an", "bo", "le", "cu", "zz"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CONTACT_TERMS, min_size=1, max_size=4), st.booleans())
+def test_generated_contact_commands_match_a_reference_model(terms, use_or):
+    """email:/name:/stage: with ! and OR, against LeadRepository's logic as documented above."""
+    conn = _db()
+    stages = {_insert(conn, "stages", name=n): n for n in ("Lead", "Lead Qualified", "Customer")}
+    by_name = {v: k for k, v in stages.items()}
+    people = [("Ann", "Bolt", "ann@x.test", "Lead"), ("Bob", "Annan", "bob@x.test", None),
+              ("Cy", None, None, "Customer"), ("Leo", "Zz", "leo@x.test", "Lead Qualified")]
+    for first, last, email, stage in people:
+        _insert(conn, "leads", firstname=first, lastname=last, email=email,
+                stage_id=by_name.get(stage) if stage else None)
+    search = (" OR " if use_or else " ").join(f"{'!' if neg else ''}{cmd}:{val}" for neg, cmd, val in terms)
+
+    def like(value, prefix):
+        return None if value is None else value.lower().startswith(prefix)
+
+    def negate(value):
+        return None if value is None else not value
+
+    def either(a, b):
+        if a is True or b is True:
+            return True
+        return None if a is None or b is None else False
+
+    expected = []
+    for i, (first, last, email, stage) in enumerate(people, start=1):
+        inner, outer = [], []
+        for neg, cmd, val in terms:
+            if cmd == "email":
+                inner.append(negate(like(email, val)) if neg else like(email, val))
+            elif cmd == "name":
+                f, l_ = like(first, val), like(last, val)
+                inner.append(either(negate(f), negate(l_)) if neg else either(f, l_))
+            else:  # stage: ANDed onto the query; "!" also keeps contacts with no stage
+                hit = stage is not None and stage.lower().startswith(val)
+                outer.append(not hit if neg else hit)
+        op_is_or = use_or and len(terms) > 1
+        if inner:
+            ok = any(v is True for v in inner) if op_is_or else all(v is True for v in inner)
+        else:
+            ok = True
+        if ok and all(outer):
+            expected.append(i)
+    assert _people(conn, search) == expected, search
