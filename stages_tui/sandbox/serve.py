@@ -195,6 +195,10 @@ def serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None =
         sock.close()
         print(f"error: database {options.db or ':memory:'}: {exc}", file=err)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C while seeding: seed() rolled back, nothing half-written
+        sock.close()
+        print("interrupted before the sandbox started", file=err)
+        return 130
 
     clients = ", ".join(c[0] for c in options.oauth_clients) or "none"
     print(f"Mautic sandbox serving at {base_url}  ({seeded})", file=out)

@@ -114,3 +114,23 @@ def test_serves_over_loopback_and_stops_on_ctrl_c(tmp_path):
     assert proc.returncode == 0, err
     assert "sandbox stopped" in out
     assert "Traceback" not in err
+
+
+def test_ctrl_c_while_seeding_exits_130_without_traceback():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stages_tui.sandbox.serve", "serve", "--port", "0", "--memory",
+         "--contacts", "3000000", "--password", "pw"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        first = proc.stderr.readline()  # "seeding 3000000 demo contacts…" (printed before the work)
+        assert "seeding" in first
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert "serving at" not in out
