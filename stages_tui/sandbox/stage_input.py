@@ -70,7 +70,7 @@ def parse_weight(raw: Any) -> tuple[bool, int]:
             return False, 0
     else:
         return False, 0
-    return True, int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return True, int(number.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def parse_publish_date(raw: Any) -> tuple[bool, str | None]:
