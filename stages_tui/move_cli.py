@@ -12,7 +12,7 @@ from typing import TextIO
 
 from stages_tui.api.errors import MauticError, NotFound
 from stages_tui.api.models import Contact, Stage
-from stages_tui.moves import MoveItem, move_contacts
+from stages_tui.moves import move_contacts
 from stages_tui.tui.display import clean
 
 PROG = "stages-tui move"

@@ -65,7 +65,6 @@ class StageContacts(Vertical):
         self._client = client
         self.page_size = page_size
         self.contacts: dict[int, Contact] = {}
-        self._status = "loading…"
         self._widths: tuple[int, int] = (0, 0)
 
     @property
