@@ -260,3 +260,14 @@ async def test_a_stage_name_with_markup_is_shown_literally_in_the_title(sandbox)
         dialog = await open_dialog(pilot, sandbox, stage(1, "[b]VIP[/b] [@click=app.quit]x[/]"))
         title = dialog.query_one("#assign-dialog")._border_title
         assert title.plain == "Assign contacts · [b]VIP[/b] [@click=app.quit]x[/]"
+
+
+async def test_the_users_keymap_rebinds_the_dialogs_keys(sandbox):
+    app = HostApp(sandbox.client)
+    app.set_keymap({"add-selected": "ctrl+g", "select-contact": "x"})
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))
+        await search(pilot, dialog, "ids:16")
+        await pilot.press("x", "ctrl+g")
+        await settle(pilot)
+        assert sandbox.stage_of(16) == 2
