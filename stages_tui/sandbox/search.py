@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from .schema import CONTACT_FIELD_COLUMNS
@@ -116,6 +118,44 @@ def like_param(pattern: str) -> str:
     if trailing % 2:
         pattern += "\\"
     return pattern
+
+
+# --- MariaDB's utf8mb4_unicode_ci LIKE, for the small tables (stages, categories) ---
+
+LIKE_FUNCTION = "sandbox_like"
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form, like the _ci collation compares ("Zürich" ~ "zurich")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+@lru_cache(maxsize=512)
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            parts.append(re.escape(_fold(pattern[i + 1])))
+            i += 2
+            continue
+        parts.append(".*" if ch == "%" else "." if ch == "_" else re.escape(_fold(ch)))
+        i += 1
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def sandbox_like(pattern: object, value: object) -> int | None:
+    """`value LIKE pattern` with MySQL rules (backslash escapes) under a _ci collation."""
+    if pattern is None or value is None:
+        return None
+    return 1 if _like_regex(str(pattern)).fullmatch(_fold(str(value))) else 0
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Give `conn` the LIKE that the stage/category fragments use when built with `conn=`."""
+    conn.create_function(LIKE_FUNCTION, 2, sandbox_like, deterministic=True)
 
 
 # --- the parser: SearchStringHelper::splitUpSearchString / setFilter ---
@@ -341,10 +381,14 @@ class _OrmBuilder(_Builder):
     """Stages and categories (Doctrine ORM): a negated clause is wrapped in NOT (…)."""
 
     columns: tuple[str, ...] = ()
+    folding = False  # True: compare like MariaDB's _ci collation (needs register_functions)
+
+    def like(self, column: str) -> str:
+        return f"{LIKE_FUNCTION}(?, {column})" if self.folding else _like(column)
 
     def catch_all(self, flt: Filter) -> Fragment:
         pattern = _catch_all_pattern(flt)
-        sql = "(" + " OR ".join(_like(c) for c in self.columns) + ")"
+        sql = "(" + " OR ".join(self.like(c) for c in self.columns) + ")"
         if flt.negate:
             sql = f"NOT {sql}"
         return sql, [pattern] * len(self.columns)
@@ -371,7 +415,7 @@ class _StageBuilder(_OrmBuilder):
         elif name == "is:mine":
             fragment = ("s.created_by = ?", [self.user_id])
         elif name == "category":
-            fragment = (_like("c.alias"), [like_param(value)])  # always strict: exact alias
+            fragment = (self.like("c.alias"), [like_param(value)])  # always strict: exact alias
         elif name == "ids":
             fragment = (_ids_sql("s.id", value), [])
         else:  # pragma: no cover - resolve() only returns listed names
@@ -427,7 +471,8 @@ class _ContactBuilder(_Builder):
         else:
             # Resolved now, so SQLite sees literal ids: with one id the (stage_id, last_active)
             # index serves the page in order; a subquery makes it scan or sort a million rows.
-            found = self.conn.execute(f"SELECT id FROM stages WHERE {_like('name')} ORDER BY id",
+            register_functions(self.conn)
+            found = self.conn.execute(f"SELECT id FROM stages WHERE {LIKE_FUNCTION}(?, name) ORDER BY id",
                                       [prefix]).fetchall()
             if not found:
                 return ("1" if negate else "0"), []
@@ -484,18 +529,34 @@ def _filter(builder_type: Callable[[int | None, dict[str, int]], _Builder], sear
     return builder_type(user_id, parsed.commands).build(parsed)
 
 
-def stage_filter(search: str, user_id: int | None = 1) -> Fragment:
-    """WHERE fragment for `FROM stages s LEFT JOIN categories c ON c.id = s.category_id`."""
-    return _filter(_StageBuilder, search, user_id)
+def _orm(builder_type: type[_OrmBuilder], conn: sqlite3.Connection | None):
+    def make(user: int | None, commands: dict[str, int]) -> _Builder:
+        builder = builder_type(user, commands)
+        if conn is not None:
+            register_functions(conn)
+            builder.folding = True
+        return builder
+
+    return make
+
+
+def stage_filter(search: str, user_id: int | None = 1, conn: sqlite3.Connection | None = None) -> Fragment:
+    """WHERE fragment for `FROM stages s LEFT JOIN categories c ON c.id = s.category_id`.
+
+    With `conn`, words compare case- and accent-insensitively as on Mautic's MariaDB
+    (a SQL function is registered on `conn` for that).
+    """
+    return _filter(_orm(_StageBuilder, conn), search, user_id)
 
 
 def contact_filter(search: str, user_id: int | None = 1,
                    conn: sqlite3.Connection | None = None) -> Fragment:
     """WHERE fragment for `FROM leads l`.
 
-    With `conn`, `stage:` names are looked up at once and the fragment carries literal
-    stage ids (same rows, much faster at a million contacts); call it under the same lock
-    as the query that uses the fragment.
+    With `conn`, `stage:` names are looked up at once (accent- and case-insensitively) and
+    the fragment carries literal stage ids (same rows, much faster at a million contacts);
+    call it under the same lock as the query that uses the fragment. Contact columns keep
+    SQLite's LIKE (ASCII case folding) so that prefix searches can use the indexes.
     """
     def make(user: int | None, commands: dict[str, int]) -> _Builder:
         builder = _ContactBuilder(user, commands)
@@ -505,6 +566,7 @@ def contact_filter(search: str, user_id: int | None = 1,
     return _filter(make, search, user_id)
 
 
-def category_filter(search: str, user_id: int | None = 1) -> Fragment:
-    """WHERE fragment for `FROM categories c`."""
-    return _filter(_CategoryBuilder, search, user_id)
+def category_filter(search: str, user_id: int | None = 1,
+                    conn: sqlite3.Connection | None = None) -> Fragment:
+    """WHERE fragment for `FROM categories c` (`conn` as for stage_filter)."""
+    return _filter(_orm(_CategoryBuilder, conn), search, user_id)

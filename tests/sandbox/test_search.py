@@ -95,8 +95,9 @@ def stage_list_world():
 def test_stage_search_matches_recorded_mautic(stage_list_world, exchange):
     conn, names = stage_list_world
     search = _fill(dict(exchange["request"]["query"])["search"], names)
-    got = _ids(conn, STAGE_FROM, stage_filter(search, user_id=1))
-    assert got == _expected(exchange["body"], "stages", names), search
+    expected = _expected(exchange["body"], "stages", names)
+    assert _ids(conn, STAGE_FROM, stage_filter(search, user_id=1)) == expected, search
+    assert _ids(conn, STAGE_FROM, stage_filter(search, user_id=1, conn=conn)) == expected, search
 
 
 @pytest.fixture
@@ -119,11 +120,13 @@ def test_category_scenario_searches_match_recorded_mautic(category_world, exchan
     conn, names = category_world
     search = _fill(dict(exchange["request"]["query"])["search"], names)
     if exchange["request"]["path"] == "/api/categories":
-        got = _ids(conn, CATEGORY_FROM, category_filter(search), order="c.id")
-        assert got == _expected(exchange["body"], "categories", names), search
+        expected = _expected(exchange["body"], "categories", names)
+        assert _ids(conn, CATEGORY_FROM, category_filter(search), order="c.id") == expected, search
+        assert _ids(conn, CATEGORY_FROM, category_filter(search, conn=conn), order="c.id") == expected
     else:
-        got = _ids(conn, STAGE_FROM, stage_filter(search))
-        assert got == _expected(exchange["body"], "stages", names), search
+        expected = _expected(exchange["body"], "stages", names)
+        assert _ids(conn, STAGE_FROM, stage_filter(search)) == expected, search
+        assert _ids(conn, STAGE_FROM, stage_filter(search, conn=conn)) == expected, search
 
 
 @pytest.fixture
@@ -181,6 +184,22 @@ def test_negated_word_drops_rows_with_null_description():
     _insert(conn, "stages", name="alpha two", description=None)
     _insert(conn, "stages", name="beta", description=None)
     assert _ids(conn, STAGE_FROM, stage_filter("!beta")) == [with_desc]
+
+
+def test_with_a_connection_words_compare_like_mariadb_ci():
+    conn = _db()
+    zurich = _insert(conn, "stages", name="Zürich office", description=None)
+    crm = _insert(conn, "stages", name="ÉTÉ", description="Straße")
+    _insert(conn, "categories", title="Région Sud", alias="region-sud", bundle="stage")
+    assert _ids(conn, STAGE_FROM, stage_filter("zurich")) == []  # plain SQLite LIKE
+    assert _ids(conn, STAGE_FROM, stage_filter("zurich", conn=conn)) == [zurich]
+    assert _ids(conn, STAGE_FROM, stage_filter("ZÜRICH", conn=conn)) == [zurich]
+    assert _ids(conn, STAGE_FROM, stage_filter("été", conn=conn)) == [crm]
+    assert _ids(conn, STAGE_FROM, stage_filter("!zurich", conn=conn)) == [crm]  # NULL description
+    assert _ids(conn, CATEGORY_FROM, category_filter("region", conn=conn), order="c.id") == [1]
+    lead = _insert(conn, "stages", name="Zürich Leads")
+    person = _insert(conn, "leads", firstname="Z", stage_id=lead)
+    assert _ids(conn, CONTACT_FROM, contact_filter("stage:zurich", conn=conn), order="l.id") == [person]
 
 
 def test_percent_passes_through_and_disables_wrapping():
@@ -350,8 +369,10 @@ def test_any_string_gives_valid_sql(search):
         sql, params = make(search, user_id=1)
         assert sql.count("?") == len(params)
         _FUZZ_DB.execute(f"SELECT count(*) {from_sql} WHERE {sql}", params).fetchone()
-    sql, params = contact_filter(search, conn=_FUZZ_DB)
-    _FUZZ_DB.execute(f"SELECT count(*) {CONTACT_FROM} WHERE {sql}", params).fetchone()
+    for make, from_sql in ((stage_filter, STAGE_FROM), (contact_filter, CONTACT_FROM),
+                           (category_filter, CATEGORY_FROM)):
+        sql, params = make(search, conn=_FUZZ_DB)
+        _FUZZ_DB.execute(f"SELECT count(*) {from_sql} WHERE {sql}", params).fetchone()
 
 
 _WORDS = st.sampled_from(["lead", "cust", "qual", "zzz", "pay"])
@@ -385,6 +406,7 @@ def test_generated_word_combinations_match_a_reference_model(terms, use_or):
         if combined:
             expected.append(i)
     assert _ids(conn, STAGE_FROM, stage_filter(search)) == expected, search
+    assert _ids(conn, STAGE_FROM, stage_filter(search, conn=conn)) == expected, search
 
 
 _CONTACT_TERMS = st.tuples(st.booleans(), st.sampled_from(["email", "name", "stage"]),
