@@ -159,10 +159,19 @@ def find_by_email(store: Store, email: str) -> Any:
                      [email])
 
 
+# A contact with none of these is anonymous; dateIdentified is set when it first has one.
+IDENTIFYING = ("firstname", "lastname", "company", "email")
+
+
+def _identified(values: dict[str, Any]) -> bool:
+    return any(values.get(alias) for alias in IDENTIFYING)
+
+
 def insert(store: Store, data: ContactInput, identity: Identity) -> int:
     now = store.now()
     columns = ["is_published", "date_added", "created_by", "created_by_user", "date_identified"]
-    values: list[Any] = [1, now, identity.user_id, identity.user_name, now]
+    values: list[Any] = [1, now, identity.user_id, identity.user_name,
+                         now if _identified(data.values) else None]
     for alias, value in data.values.items():
         if alias == "points" and value is None:
             continue
@@ -194,6 +203,9 @@ def update(store: Store, current: Any, data: ContactInput, identity: Identity,
         params.append(data.stage)
     if changed or stage_changed:
         sets.append("date_modified = ?")
+        params.append(store.now())
+    if current["date_identified"] is None and _identified({**dict(current), **new}):
+        sets.append("date_identified = ?")
         params.append(store.now())
     sets += ["modified_by = ?", "modified_by_user = ?"]
     params += [identity.user_id, identity.user_name]

@@ -228,3 +228,13 @@ async def test_activity_of_all_contacts(api, clock):
     await api.post(f"/api/stages/{stage['id']}/contact/{second['id']}/add")
     body = (await api.get("/api/contacts/activity")).json()
     assert [e["contactId"] for e in body["events"]] == [str(second["id"]), str(first["id"])]
+
+
+async def test_date_identified_waits_for_identifying_data(api, clock):
+    anonymous = await new_contact(api)
+    assert anonymous["dateIdentified"] is None
+    clock.advance(5)
+    r = await api.patch(f"/api/contacts/{anonymous['id']}/edit", json={"city": "Paris"})
+    assert r.json()["contact"]["dateIdentified"] is None
+    r = await api.patch(f"/api/contacts/{anonymous['id']}/edit", json={"lastname": "Known"})
+    assert r.json()["contact"]["dateIdentified"] == "2030-05-01T12:00:05+00:00"
