@@ -35,7 +35,7 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
     DEFAULT_CSS = """
     AssignContactsModal { align: center middle; }
     AssignContactsModal > #assign-dialog {
-        width: 100; max-width: 95%; height: 90%;
+        width: 130; max-width: 95%; height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     AssignContactsModal #assign-progress { display: none; height: 1; margin: 0 1; }
@@ -109,7 +109,9 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
             return Text(NONE, style="dim")
         if contact.stage.id == self.stage.id:
             return Text("✓ in this stage", style="bold")
-        return Text.assemble(("moves from ", "italic"), literal(contact.stage.name))
+        text = Text.assemble(("moves from ", "italic"), literal(contact.stage.name))
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
 
     # ------------------------------------------------------------------ selection
 

@@ -56,12 +56,12 @@ class StageHistoryModal(ModalScreen[None]):
     DEFAULT_CSS = """
     StageHistoryModal { align: center middle; }
     StageHistoryModal > #stage-history {
-        width: 100; max-width: 95%; height: 80%;
+        width: 100; max-width: 95%; height: auto; max-height: 80%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     StageHistoryModal #stage-history-status { height: 1; color: $text-muted; padding: 0 1; }
     StageHistoryModal #stage-history-status.-error { color: $error; }
-    StageHistoryModal DataTable { height: 1fr; }
+    StageHistoryModal DataTable { height: auto; max-height: 30; min-height: 3; }
     """
 
     BINDINGS = [Binding("escape", "close", "Close", id="close-stage-history")]
