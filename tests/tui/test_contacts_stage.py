@@ -211,3 +211,19 @@ async def test_failures_to_load_are_shown_where_the_user_looks(sandbox):
         assert str(line.content).startswith("Could not load contacts: Cannot reach Mautic")
         assert line.has_class("-error")
         assert len(rows(pilot.app)) == 10  # the last good page stays on screen
+
+
+async def test_stage_picker_finds_a_stage_by_id_and_marks_the_current_one(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        picked: list = []
+        pilot.app.push_screen(StagePickerModal("Pick", current_stage_id=1), picked.append)
+        await settle(pilot)
+        options = pilot.app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels == ["Customer  #3", "Lead  #1  (current)", "Qualified  #2"]  # by name
+        pilot.app.screen.query_one(Input).value = "3"
+        await settle(pilot, 0.35)
+        assert options.option_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [s.name for s in picked] == ["Customer"]
