@@ -59,6 +59,11 @@ def connection_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CONNECTION_FLAGS = (
+    "url", "user", "client_id", "profile", "insecure", "sandbox", "sandbox_db", "fresh", "sandbox_latency",
+)
+
+
 def _is_interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
@@ -74,13 +79,7 @@ def settings_from_args(
 
     Raises ConfigError with a one-line message when something is wrong or missing.
     """
-    flags = {
-        name: getattr(args, name, None)
-        for name in (
-            "url", "user", "client_id", "profile", "insecure", "sandbox", "sandbox_db",
-            "fresh", "sandbox_latency", "page_size", "theme",
-        )
-    }
+    flags = {name: getattr(args, name, None) for name in (*_CONNECTION_FLAGS, "page_size", "theme")}
     settings = resolve_settings(flags, env=os.environ if env is None else env)
     if settings.has_secret:
         return settings
@@ -118,7 +117,12 @@ def _main_parser() -> argparse.ArgumentParser:
 
 
 def _config_command(argv: list[str]) -> int:
-    parser = _Parser(prog=f"{PROG} config", description="Inspect the configuration file.")
+    parser = _Parser(
+        prog=f"{PROG} config",
+        parents=[connection_parser()],
+        description="Inspect the configuration: `path` prints where the file is, `check` validates it and "
+        "shows what the connection flags given would use (secrets hidden), `sample` prints a sample file.",
+    )
     parser.add_argument("action", choices=("path", "check", "sample"))
     args = parser.parse_args(argv)
     if args.action == "path":
@@ -128,10 +132,16 @@ def _config_command(argv: list[str]) -> int:
         print(sample_config(), end="")
         return 0
     # check: validate the file and show the default resolution, secrets hidden.
-    settings = resolve_settings({})
+    settings = resolve_settings({name: getattr(args, name) for name in _CONNECTION_FLAGS})
     print(f"config file: {settings.config_file}{'' if settings.config_file.exists() else ' (not found)'}")  # type: ignore[union-attr]
+    print(f"profile:     {settings.profile or '(none)'}")
     print(f"connection:  {settings.connection_label}")
+    if not settings.is_sandbox:
+        state = "set" if settings.has_secret else "missing: will be asked for"
+        print(f"{settings.secret_name + ':':12} {settings.secret_source} ({state})")
     print(f"page size:   {settings.page_size}; theme: {settings.theme}")
+    keys = ", ".join(f"{k}={v}" for k, v in settings.keymap.items()) or "(defaults)"
+    print(f"keys:        {keys}")
     return 0
 
 

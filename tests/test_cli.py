@@ -50,7 +50,19 @@ def test_config_sample_is_a_valid_config(capsys, isolated_env, monkeypatch):
     code, out, err = run(capsys, "config", "check")
     assert code == 0, err
     assert "https://mautic.example.com as admin" in out
+    assert "password:    env:MAUTIC_PROD_PASSWORD (set)" in out
+    assert "next-page=right_square_bracket,right" in out
     assert SECRET not in out + err
+
+
+def test_config_check_takes_connection_flags(capsys, isolated_env):
+    (isolated_env / "config.toml").write_text(
+        '[profiles.st]\nurl = "https://st.example.com"\nauth = "oauth2"\nclient_id = "1_x"\nsecret = "prompt"\n'
+    )
+    code, out, err = run(capsys, "config", "check", "--profile", "st")
+    assert code == 0, err
+    assert "connection:  https://st.example.com as OAuth2 client 1_x" in out
+    assert "client secret: prompt (missing: will be asked for)" in out
 
 
 def test_config_check_reports_sandbox_without_a_file(capsys):
