@@ -3,6 +3,7 @@ the detail screen's contacts refreshing after a move, and the palette's quick mo
 
 from __future__ import annotations
 
+from textual.command import CommandList
 from textual.widgets import DataTable
 
 from stages_tui.tui.messages import ContactsMoved
@@ -71,9 +72,16 @@ async def test_palette_move_contact_to_stage_runs_the_quick_move():
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"move contact")
-        await pilot.pause(0.3)
+        hits = app.screen.query_one(CommandList)
+        for _ in range(300):  # the palette searches in the background
+            if hits.option_count and "Move contact to stage" in str(hits.get_option_at_index(0).prompt):
+                break
+            await pilot.pause(0.01)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        for _ in range(300):
+            if isinstance(app.screen, ContactPickerModal):
+                break
+            await pilot.pause(0.01)
         assert isinstance(app.screen, ContactPickerModal)
         await pilot.press("escape")
         await pilot.pause()
