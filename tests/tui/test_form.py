@@ -246,3 +246,15 @@ async def test_empty_date_clears_it_on_edit():
         await settle(pilot)
         assert transport.sent_bodies("PATCH") == [{"publishDown": None}]
         assert db_stage(sandbox, 2)["publish_down"] is None
+
+
+async def test_category_choice_is_the_servers_current_list():
+    from tui_harness import insert_category
+
+    app, sandbox, _ = build()
+    async with running(app) as (pilot, _):
+        insert_category(sandbox, 3, "Retention", "retention")  # added after startup
+        form = await open_form(pilot)
+        select = form.query_one("#category_id", Select)
+        values = [value for _, value in select._options if isinstance(value, int)]
+        assert values == [2, 3, 1]  # by title: Marketing, Retention, Sales

@@ -120,6 +120,8 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
         self.query_one("#detail-message").display = False
         if self.stage is not None:
             self._render_stage()
+        else:
+            self.query_one("#detail").loading = True
         self._fetch()
 
     def current_stage(self) -> Stage | None:
@@ -141,6 +143,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        self.query_one("#detail").loading = False
         self.stage = message.stage
         self.deleted = False
         self._show_message(None)
@@ -149,6 +152,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        self.query_one("#detail").loading = False
         if isinstance(message.error, NotFound):
             self.deleted = True
             self._show_message(Text(f"Stage #{self.stage_id} does not exist on the server "

@@ -74,6 +74,10 @@ class StageFormScreen(StageObserver, Screen[None]):
         server: Stage
         plan: SavePlan
 
+    @dataclass
+    class CategoriesLoaded(Message):
+        categories: list[Category]
+
     def __init__(self, stage: Stage | None, *, categories: list[Category]) -> None:
         super().__init__()
         self.stage = stage
@@ -132,6 +136,32 @@ class StageFormScreen(StageObserver, Screen[None]):
         self.query_one("#form-error").display = False
         self._fill(self._initial)
         self.query_one("#name", Input).focus()
+        self._load_categories()
+
+    @work(exclusive=True, group="form-categories", exit_on_error=False)
+    async def _load_categories(self) -> None:
+        """Categories may have changed since startup; the choice shows the server's list."""
+        try:
+            categories = await self.app.client.list_categories(bundle="stage")
+        except MauticError:
+            return  # keep the list read at startup
+        self.post_message(self.CategoriesLoaded(categories))
+
+    @on(CategoriesLoaded)
+    def _categories_loaded(self, message: CategoriesLoaded) -> None:
+        current = self.stage.category if self.stage is not None else None
+        categories = list(message.categories)
+        if current is not None and all(c.id != current.id for c in categories):
+            categories.append(current)
+        if [(c.id, c.title) for c in categories] == [(c.id, c.title) for c in self.categories]:
+            return
+        self.categories = categories
+        self.app.categories = list(message.categories)
+        select = self.query_one("#category_id", Select)
+        chosen = select.value
+        select.set_options(self._category_options())
+        if isinstance(chosen, int) and any(c.id == chosen for c in categories):
+            select.value = chosen
 
     # ------------------------------------------------------------------ values
 

@@ -63,6 +63,7 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         self._cache = PageCache()
         self._stages: dict[int, Stage] = {}
         self._waiting: tuple[ListQuery, int, int | None, int | None] | None = None
+        self._bindings_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -219,7 +220,6 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
             message.update(text)
         elif self.focused is None or self.focused is message:
             self.table.focus()
-        self.refresh_bindings()
 
     def _update_status(self) -> None:
         query = self.list_query
@@ -235,6 +235,16 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         if self.state == "loading":
             parts.append(Text("loading…", style="italic"))
         self.query_one("#status", Static).update(Text(" · ").join(parts))
+        self._refresh_bindings_soon()
+
+    def _refresh_bindings_soon(self) -> None:
+        # Each refresh recomposes the Footer; several state changes in one go need one.
+        if not self._bindings_pending:
+            self._bindings_pending = True
+            self.call_after_refresh(self._refresh_bindings_now)
+
+    def _refresh_bindings_now(self) -> None:
+        self._bindings_pending = False
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
@@ -254,10 +264,6 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_stage()
-
-    @on(DataTable.RowHighlighted, "#stages")
-    def _row_highlighted(self) -> None:
-        self.refresh_bindings()
 
     def action_next_page(self) -> None:
         if self.total is not None and self.page < self.pages:
@@ -305,7 +311,6 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         if not message.created and stage.id in self._stages:
             self._stages[stage.id] = stage
             self.table.update_stage(stage)
-            self.refresh_bindings()
             if self.page < self.pages:
                 self._prefetch(self.list_query, self.page + 1)
             return
