@@ -179,3 +179,66 @@ async def test_duplicates_are_sent_once():
     client = ScriptedClient({1: None})
     report = await move_contacts(client, items(client, [1, 1, 1]), 1)
     assert report.requested == 1 and client.calls == [("add", 1, 1)]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    stages=st.lists(st.sampled_from([None, 1, 2]), min_size=0, max_size=25),
+    failing=st.sets(st.integers(1, 25), max_size=5),
+    deleted=st.sets(st.integers(1, 25), max_size=3),
+    target=st.sampled_from([None, 1, 2]),
+    concurrency=st.integers(1, 6),
+    cancel_after=st.one_of(st.none(), st.integers(0, 25)),
+)
+def test_every_contact_ends_in_exactly_one_bucket_and_only_moved_ones_change(
+    stages, failing, deleted, target, concurrency, cancel_after
+):
+    async def scenario():
+        client = ScriptedClient({i: s for i, s in enumerate(stages, start=1)}, delay=0)
+        todo = items(client, range(1, len(stages) + 1))
+        for cid in failing & set(client.stages):
+            client.fail[cid] = ServerError("boom", status=500)
+        for cid in deleted & set(client.stages):
+            del client.stages[cid]
+        before = dict(client.stages)
+        cancel = asyncio.Event()
+        sent = 0
+
+        original = client._request
+
+        async def counting(kind, stage_id, cid):
+            nonlocal sent
+            sent += 1
+            if cancel_after is not None and sent > cancel_after:
+                cancel.set()
+            await original(kind, stage_id, cid)
+
+        client._request = counting
+        report = await move_contacts(
+            client, todo, target, from_stage_id=1 if target is None else None,
+            concurrency=concurrency, cancel=cancel,
+        )
+        return client, before, report
+
+    client, before, report = asyncio.run(scenario())
+    buckets = [
+        [i.contact_id for i in report.moved],
+        [p.item.contact_id for p in report.skipped],
+        [p.item.contact_id for p in report.failed],
+        [i.contact_id for i in report.not_sent],
+    ]
+    everyone = sorted(cid for bucket in buckets for cid in bucket)
+    assert everyone == list(range(1, len(stages) + 1))  # each exactly once
+    assert client.max_in_flight <= concurrency
+    for cid, stage in before.items():
+        if cid in report.moved_ids:
+            assert client.stages[cid] == target
+            if target is None:
+                assert stage == 1  # the remove guard: only contacts really in stage 1
+        else:
+            assert client.stages[cid] == stage  # nobody else changed
+    assert report.previous_stage_ids == {cid: before[cid] for cid in report.moved_ids}
