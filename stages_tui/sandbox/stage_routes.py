@@ -6,7 +6,7 @@ from email.utils import formatdate
 from typing import Any
 
 from . import contacts, stages
-from .errors import (ValidationError, batch_not_found_entry, controller_error, not_found)
+from .errors import ValidationError, batch_not_found_entry, controller_error, not_found
 from .phpish import php_array, php_int, php_truthy, route_id
 from .stage_input import apply_stage_input
 from .wire import Ctx, Reply, batch_items, session_headers
