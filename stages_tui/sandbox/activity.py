@@ -65,8 +65,8 @@ def timeline(store: Store, contact_id: int | None, query: dict[str, Any],
             conditions.append("lead_id = ?")
             params.append(contact_id)
         if search:
-            conditions.append("(event_name LIKE ? OR action_name LIKE ?)")
-            params += [f"%{search}%", f"%{search}%"]
+            conditions.append("event_name LIKE ?")
+            params.append(f"%{search}%")
         where = " AND ".join(conditions) or "1=1"
         total = store.scalar(f"SELECT COUNT(*) FROM lead_stages_change_log WHERE {where}", params)
         rows = store.rows(
