@@ -210,8 +210,11 @@ def update(store: Store, current: Any, data: ContactInput, identity: Identity,
     sets += ["modified_by = ?", "modified_by_user = ?"]
     params += [identity.user_id, identity.user_name]
     store.execute(f"UPDATE leads SET {', '.join(sets)} WHERE id = ?", params + [current["id"]])
-    if data.stage is not _KEEP and data.stage is not None:
-        _log_form_stage_change(store, current["id"], data.stage)
+    # The form always carries a stage (the current one when none was sent), and Mautic logs
+    # "Stage changed" whenever it differs from the latest log row.
+    form_stage = current["stage_id"] if data.stage is _KEEP else data.stage
+    if form_stage is not None:
+        _log_form_stage_change(store, current["id"], form_stage)
 
 
 def _differs(old: Any, new: Any) -> bool:

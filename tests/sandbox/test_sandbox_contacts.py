@@ -238,3 +238,16 @@ async def test_date_identified_waits_for_identifying_data(api, clock):
     assert r.json()["contact"]["dateIdentified"] is None
     r = await api.patch(f"/api/contacts/{anonymous['id']}/edit", json={"lastname": "Known"})
     assert r.json()["contact"]["dateIdentified"] == "2030-05-01T12:00:05+00:00"
+
+
+async def test_any_edit_logs_a_stage_the_log_does_not_know_yet(api, sandbox_app):
+    stage = await new_stage(api, name="imported")
+    person = await new_contact(api, firstname="p")
+    store = sandbox_app.state.store
+    with store.lock:  # a stage set behind the API's back, with no log row (as an import does)
+        store.execute("UPDATE leads SET stage_id = ? WHERE id = ?", [stage["id"], person["id"]])
+        store.commit()
+    await api.patch(f"/api/contacts/{person['id']}/edit", json={"lastname": "x"})
+    await api.patch(f"/api/contacts/{person['id']}/edit", json={"lastname": "y"})
+    assert await activity(api, person["id"]) == [
+        (f"{stage['id']}:imported", "Stage changed", str(stage["id"]))]
