@@ -81,6 +81,7 @@ class ContactInput:
     values: dict[str, Any]      # alias -> new value for submitted fields
     stage: Any                  # _KEEP, None (clear) or a stage id
     submitted: set[str]
+    zeros: set[str]             # aliases sent as a numeric 0 (POST/PATCH ignore those)
 
 
 _KEEP = object()
@@ -151,7 +152,17 @@ def parse_input(store: Store, params: dict[str, Any],
         raise ValidationError(errors)
     if "lastActive" in params and params["lastActive"] not in (None, ""):
         values["last_active"] = _last_active(params["lastActive"])
-    return ContactInput(values, stage, set(values))
+    zeros = {alias for alias in values if _is_numeric_zero(params.get(alias))}
+    return ContactInput(values, stage, set(values), zeros)
+
+
+def _is_numeric_zero(raw: Any) -> bool:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        return False
+    try:
+        return float(raw) == 0
+    except ValueError:
+        return False
 
 
 def find_by_email(store: Store, email: str) -> Any:
@@ -173,7 +184,7 @@ def insert(store: Store, data: ContactInput, identity: Identity) -> int:
     values: list[Any] = [1, now, identity.user_id, identity.user_name,
                          now if _identified(data.values) else None]
     for alias, value in data.values.items():
-        if alias == "points" and value is None:
+        if value is None or alias in data.zeros:  # POST ignores empty and zero values
             continue
         columns.append(alias)
         values.append(value)
@@ -187,12 +198,15 @@ def insert(store: Store, data: ContactInput, identity: Identity) -> int:
 
 def update(store: Store, current: Any, data: ContactInput, identity: Identity,
            *, overwrite_with_blank: bool) -> None:
-    """PATCH (and a POST that matched an email) changes what was sent; PUT blanks the rest."""
-    new = {alias: data.values[alias] for alias in data.values}
+    """PATCH (and a POST that matched an email) changes what was sent, ignoring empty and
+    numeric-zero values (LeadModel keeps the old value); PUT also blanks what was not sent."""
     if overwrite_with_blank:
+        new = dict(data.values)
         for alias in fields.FIELD_ALIASES:
             if alias not in new and alias not in ("points", "last_active"):
                 new[alias] = None
+    else:
+        new = {a: v for a, v in data.values.items() if v is not None and a not in data.zeros}
     new = {a: (0 if a == "points" and v is None else v) for a, v in new.items()}
     changed = any(_differs(current[a], v) for a, v in new.items())
     stage_changed = data.stage is not _KEEP and data.stage != current["stage_id"]

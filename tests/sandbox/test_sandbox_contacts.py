@@ -251,3 +251,14 @@ async def test_any_edit_logs_a_stage_the_log_does_not_know_yet(api, sandbox_app)
     await api.patch(f"/api/contacts/{person['id']}/edit", json={"lastname": "y"})
     assert await activity(api, person["id"]) == [
         (f"{stage['id']}:imported", "Stage changed", str(stage["id"]))]
+
+
+async def test_patch_ignores_empty_and_zero_values_put_blanks(api):
+    person = await new_contact(api, firstname="ann", lastname="lee", city="Oslo", points=7)
+    url = f"/api/contacts/{person['id']}/edit"
+    r = await api.patch(url, json={"lastname": "", "city": "0", "points": 0})
+    everything = r.json()["contact"]["fields"]["all"]
+    assert (everything["lastname"], everything["city"], everything["points"]) == ("lee", "Oslo", 7)
+    r = await api.put(url, json={"firstname": "ann"})
+    everything = r.json()["contact"]["fields"]["all"]
+    assert (everything["lastname"], everything["city"]) == (None, None)
