@@ -271,3 +271,21 @@ async def test_the_users_keymap_rebinds_the_dialogs_keys(sandbox):
         await pilot.press("x", "ctrl+g")
         await settle(pilot)
         assert sandbox.stage_of(16) == 2
+
+
+async def test_f1_in_the_dialog_lists_its_keys():
+    from tui_harness import build, running, settle as settle_app
+
+    from stages_tui.tui.screens.help import HelpScreen
+
+    app, _sandbox, _ = build()
+    async with running(app) as (pilot, _recorder):
+        await pilot.press("a")
+        await settle_app(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        text = " ".join(str(d) for _keys, d in help_screen._keys)
+        assert "Put the selected contacts into this stage" in text
+        assert help_screen._title == "Assign contacts"

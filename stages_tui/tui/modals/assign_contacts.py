@@ -32,6 +32,9 @@ CONCURRENCY = 4
 class AssignContactsModal(ModalScreen[list[MoveReport]]):
     """Put contacts into `stage` (ctrl+a) or take them out of it (ctrl+r)."""
 
+    HELP_TITLE = "Assign contacts"
+    SHOWS_SEARCH_HELP = False  # the help screen's syntax is the stage search; ours is in the placeholder
+
     DEFAULT_CSS = """
     AssignContactsModal { align: center middle; }
     AssignContactsModal > #assign-dialog {
@@ -48,6 +51,8 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close-assign", tooltip="Stop a running move, or close"),
+        # The App's own keys stop at a modal screen: offer its help here too.
+        Binding("f1", "app.help", "Help", id="help", show=False, tooltip="Help for this dialog"),
         Binding("space", "toggle_select", "Select", id="select-contact", tooltip="Select or unselect the highlighted contact"),
         Binding("ctrl+a", "add_selected", "Add", id="add-selected", priority=True,
                 tooltip="Put the selected contacts into this stage"),

@@ -17,6 +17,9 @@ from stages_tui.tui.widgets.contact_search import ContactSearch
 
 
 class ContactPickerModal(ModalScreen[Contact | None]):
+    HELP_TITLE = "Pick a contact"
+    SHOWS_SEARCH_HELP = False
+
     DEFAULT_CSS = """
     ContactPickerModal { align: center middle; }
     ContactPickerModal > #contact-picker {
@@ -25,7 +28,8 @@ class ContactPickerModal(ModalScreen[Contact | None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-contact-picker")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-contact-picker"),
+                Binding("f1", "app.help", "Help", id="help", show=False, tooltip="Help for this dialog")]
 
     def __init__(self, title: str = "Pick a contact", *, client=None, page_size: int = 20) -> None:
         super().__init__()

@@ -53,6 +53,9 @@ def _stage_cell(name: str | None) -> Text:
 
 
 class StageHistoryModal(ModalScreen[None]):
+    HELP_TITLE = "Stage history"
+    SHOWS_SEARCH_HELP = False
+
     DEFAULT_CSS = """
     StageHistoryModal { align: center middle; }
     StageHistoryModal > #stage-history {
@@ -64,7 +67,8 @@ class StageHistoryModal(ModalScreen[None]):
     StageHistoryModal DataTable { height: auto; max-height: 30; min-height: 3; }
     """
 
-    BINDINGS = [Binding("escape", "close", "Close", id="close-stage-history")]
+    BINDINGS = [Binding("escape", "close", "Close", id="close-stage-history"),
+                Binding("f1", "app.help", "Help", id="help", show=False, tooltip="Help for this dialog")]
 
     @dataclass
     class _Loaded(Message):

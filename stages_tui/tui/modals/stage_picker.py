@@ -35,6 +35,8 @@ def stage_label(stage: Stage, *, current: bool = False) -> Text:
 class StagePickerModal(ModalScreen[Stage | None]):
     """Dismisses with the chosen Stage, or None."""
 
+    HELP_TITLE = "Pick a stage"
+
     DEFAULT_CSS = """
     StagePickerModal { align: center middle; }
     StagePickerModal > #stage-picker {
@@ -48,6 +50,8 @@ class StagePickerModal(ModalScreen[Stage | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel-stage-picker"),
+        # The App's own keys stop at a modal screen: offer its help here too.
+        Binding("f1", "app.help", "Help", id="help", show=False, tooltip="Help for this dialog"),
         Binding("down", "focus_list", show=False, id="focus-stage-options"),
     ]
 
