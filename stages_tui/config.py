@@ -232,17 +232,18 @@ def resolve_settings(
         return Settings(auth_kind="sandbox", **common)
 
     url = url or profile.url  # type: ignore[union-attr]
-    # Auth kind: an explicit --user/--client-id wins, then env, then the profile's `auth`.
-    if flags.get("client_id") or (not flags.get("user") and client_id and not user):
+    # Auth kind: --user/--client-id choose it; else the profile's `auth`; else the env identity.
+    # (MAUTIC_USER / MAUTIC_CLIENT_ID only fill in the identity, they never switch a profile's kind.)
+    if flags.get("client_id"):
         kind: AuthKind = "oauth2"
-    elif flags.get("user") or user:
+    elif flags.get("user"):
         kind = "basic"
     elif profile is not None:
         kind = profile.auth
     else:
-        kind = "basic"
+        kind = "oauth2" if client_id and not user else "basic"
     if kind == "basic":
-        user = flags.get("user") or user or (profile.user if profile else None)
+        user = user or (profile.user if profile else None)
         if not user:
             raise ConfigError(
                 "--url needs --user NAME (Basic auth, password from MAUTIC_PASSWORD) "
@@ -250,11 +251,13 @@ def resolve_settings(
             )
         client_id = None
     else:
-        client_id = flags.get("client_id") or client_id or (profile.client_id if profile else None)
+        client_id = client_id or (profile.client_id if profile else None)
         user = None
 
+    # The profile's secret source belongs to its own auth kind; a flag-chosen other kind uses the default.
     default_env = PASSWORD_ENV if kind == "basic" else CLIENT_SECRET_ENV
-    source = (profile.secret if profile and profile.secret else None) or f"env:{default_env}"
+    own_secret = profile.secret if profile is not None and profile.auth == kind else None
+    source = own_secret or f"env:{default_env}"
     secret: SecretStr | None = None
     if source.startswith("env:"):
         value = env.get(source[4:])

@@ -125,6 +125,23 @@ def test_env_beats_profile_and_flags_beat_env(env):
     assert (settings.page_size, settings.theme, settings.user) == (60, "monokai", "flaguser")
 
 
+def test_env_identity_never_switches_a_profiles_auth_kind(env):
+    write_config(env, PROFILES)
+    settings = resolve_settings({"profile": "staging"}, env={**env, "MAUTIC_USER": "someone"})
+    assert settings.auth_kind == "oauth2" and settings.client_id == "1_abc" and settings.user is None
+    settings = resolve_settings({"profile": "staging"}, env={**env, "MAUTIC_CLIENT_ID": "2_env"})
+    assert settings.client_id == "2_env"  # env beats the profile within its kind
+
+
+def test_user_flag_on_an_oauth2_profile_uses_basic_with_the_default_password_env(env):
+    write_config(env, PROFILES)
+    settings = resolve_settings({"profile": "staging", "user": "bob"}, env={**env, "MAUTIC_PASSWORD": "pw"})
+    assert (settings.auth_kind, settings.user, settings.client_id) == ("basic", "bob", None)
+    assert settings.secret_source == "env:MAUTIC_PASSWORD"  # not the profile's client-secret source
+    assert settings.password.get_secret_value() == "pw"
+    assert settings.url == "https://staging.example.com"
+
+
 def test_profile_env_var_selects_profile(env):
     write_config(env, PROFILES)
     assert resolve_settings({}, env={**env, "STAGES_TUI_PROFILE": "staging"}).profile == "staging"
