@@ -226,6 +226,9 @@ def resolve_settings(
     if flags.get("sandbox") or (url is None and profile is None):
         if flags.get("sandbox") and (flags.get("url") or flags.get("profile")):
             raise ConfigError("--sandbox excludes --url and --profile")
+        for name, flag in (("user", "--user"), ("client_id", "--client-id")):
+            if flags.get(name):  # most likely a forgotten --url: say so rather than open the sandbox
+                raise ConfigError(f"{flag} needs --url URL (or --profile NAME); the sandbox needs neither")
         db = flags.get("sandbox_db")
         common["sandbox_db"] = Path(db).expanduser() if db else data_dir(env) / "sandbox.db"
         common["sandbox_latency"] = float(flags.get("sandbox_latency") or 0.0)

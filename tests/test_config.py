@@ -215,6 +215,8 @@ def test_sandbox_db_flag_and_fresh(env, tmp_path):
         ({}, {"MAUTIC_URL": "nonsense"}, "MAUTIC_URL: must be an http"),
         ({"profile": "nope"}, {}, "profiles.nope: no such profile"),
         ({"sandbox": True, "url": "https://m"}, {}, "--sandbox excludes --url"),
+        ({"user": "admin"}, {}, "--user needs --url URL (or --profile NAME)"),
+        ({"client_id": "1_x"}, {}, "--client-id needs --url URL"),
     ],
 )
 def test_bad_settings_name_the_source(env, flags, extra_env, message):
