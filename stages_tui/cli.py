@@ -42,13 +42,14 @@ def connection_parser() -> argparse.ArgumentParser:
     group = parser.add_argument_group("connection (default: the embedded sandbox)")
     group.add_argument("--url", help="Mautic base URL, e.g. https://mautic.example.com (env MAUTIC_URL)")
     group.add_argument(
-        "--user", help="Basic auth user; password from MAUTIC_PASSWORD or asked for (env MAUTIC_USER)"
+        "--user", metavar="NAME", help="Basic auth user; password from MAUTIC_PASSWORD or asked for (env MAUTIC_USER)"
     )
     group.add_argument(
         "--client-id",
+        metavar="ID",
         help="OAuth2 client id; secret from MAUTIC_CLIENT_SECRET or asked for (env MAUTIC_CLIENT_ID)",
     )
-    group.add_argument("--profile", help="a [profiles.NAME] from the config file (env STAGES_TUI_PROFILE)")
+    group.add_argument("--profile", metavar="NAME", help="a [profiles.NAME] from the config file (env STAGES_TUI_PROFILE)")
     group.add_argument("--insecure", action="store_true", default=None, help="do not verify TLS certificates")
     group.add_argument(
         "--sandbox", action="store_true", default=None, help="use the embedded sandbox even if a profile is set"
@@ -110,8 +111,8 @@ def _main_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--page-size", help="stages per page, 5-500 (env STAGES_TUI_PAGE_SIZE)")
-    parser.add_argument("--theme", help="a Textual theme name, e.g. nord (env STAGES_TUI_THEME)")
+    parser.add_argument("--page-size", metavar="N", help="stages per page, 5-500 (env STAGES_TUI_PAGE_SIZE)")
+    parser.add_argument("--theme", metavar="NAME", help="a Textual theme name, e.g. nord (env STAGES_TUI_THEME)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
