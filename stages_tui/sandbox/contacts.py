@@ -41,6 +41,21 @@ def resolve_column(name: str) -> str:
     return f"l.{column}" if column in _NOT_TEXT else f"l.{column} COLLATE NOCASE"
 
 
+# Lead entity properties that convertOrmProperties() turns into columns for `where`
+# (not for orderBy, where camelCase stays a 500).
+_WHERE_PROPERTIES = {
+    "isPublished": "is_published", "dateAdded": "date_added", "dateModified": "date_modified",
+    "createdBy": "created_by", "createdByUser": "created_by_user", "modifiedBy": "modified_by",
+    "modifiedByUser": "modified_by_user", "dateIdentified": "date_identified",
+    "lastActive": "last_active",
+}
+
+
+def resolve_where_column(name: str) -> str:
+    alias, dot, column = name.rpartition(".")
+    return resolve_column(f"{alias}{dot}{_WHERE_PROPERTIES.get(column, column)}")
+
+
 # ---------------------------------------------------------------- queries
 
 
@@ -57,7 +72,7 @@ def list_page(store: Store, query: dict[str, Any],
                                         conn=store.conn)
     conditions = [search_sql]
     params = list(params)
-    where = listing.where(query, resolve_column)
+    where = listing.where(query, resolve_where_column)
     if where is not None:
         conditions.extend(where[0])
         params.extend(where[1])

@@ -262,3 +262,14 @@ async def test_patch_ignores_empty_and_zero_values_put_blanks(api):
     r = await api.put(url, json={"firstname": "ann"})
     everything = r.json()["contact"]["fields"]["all"]
     assert (everything["lastname"], everything["city"]) == (None, None)
+
+
+async def test_where_converts_entity_properties_but_order_by_does_not(api, clock):
+    first = await new_contact(api, firstname="first")
+    clock.advance(10)
+    await new_contact(api, firstname="second")
+    r = await api.get("/api/contacts", params={"where[0][col]": "dateAdded",
+                                               "where[0][expr]": "lte",
+                                               "where[0][val]": "2030-05-01 12:00:05"})
+    assert list(r.json()["contacts"]) == [str(first["id"])]
+    assert (await api.get("/api/contacts", params={"orderBy": "dateAdded"})).status_code == 500
