@@ -57,17 +57,38 @@ class StagesApp(App[None]):
             self.notify(f"Unknown theme {self.settings.theme!r}; using the default.",
                         severity="warning", markup=False)
         self.set_keymap(dict(self.settings.keymap))
-        self.push_screen(StartupScreen())
+        from .screens.stage_list import StageListScreen
+
+        # The list is the first screen and its first page the connection check; the
+        # startup screen appears only when that fails (see connection_failed).
+        self.push_screen(StageListScreen())
+        self._load_categories()
+
+    @work(exclusive=True, group="categories", exit_on_error=False)
+    async def _load_categories(self) -> None:
+        try:
+            self.categories = await self.client.list_categories(bundle="stage")
+        except MauticError:
+            pass  # the form reads them again when it opens
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
+    def connection_failed(self, error: BaseException) -> None:
+        """The first request failed (unreachable, credentials, API disabled): say so."""
+        if not isinstance(self.screen, StartupScreen):
+            self.push_screen(StartupScreen(error))
+
     def connected(self, categories: list[Category]) -> None:
-        """Called by the startup screen once the server answered."""
+        """Called by the startup screen once a retry reached the server."""
         from .screens.stage_list import StageListScreen
 
         self.categories = categories
-        self.switch_screen(StageListScreen())
+        if isinstance(self.screen, StartupScreen):
+            self.pop_screen()
+        for screen in self.screen_stack:
+            if isinstance(screen, StageListScreen):
+                screen.action_reload()
 
     # ------------------------------------------------------------------ navigation
 

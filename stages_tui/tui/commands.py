@@ -12,10 +12,6 @@ from typing import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .quick_move import COMMAND_HELP as QUICK_MOVE_HELP
-from .quick_move import COMMAND_NAME as QUICK_MOVE_NAME
-from .quick_move import start_quick_move
-
 
 class StagesCommands(Provider):
     def _list_screen(self):
@@ -52,6 +48,11 @@ class StagesCommands(Provider):
         self.app.push_screen(GoToStageModal(), chosen)
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        # Imported here, not at start-up: the palette is opened long after the first paint.
+        from .quick_move import COMMAND_HELP as QUICK_MOVE_HELP
+        from .quick_move import COMMAND_NAME as QUICK_MOVE_NAME
+        from .quick_move import start_quick_move
+
         return [
             ("New stage", "Create a stage", self._new_stage),
             ("Go to stage by id", "Open a stage by its id", self._go_to),

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from stages_tui.api import AuthFailed, Forbidden, MauticError, Timeout, Unreachable
+from stages_tui.api import (
+    AuthFailed,
+    BadResponse,
+    Forbidden,
+    MauticError,
+    NotFound,
+    Timeout,
+    Unreachable,
+)
 
 from .display import clean
 
@@ -34,4 +42,12 @@ def startup_advice(error: BaseException) -> str:
         return ("In Mautic, open Settings > Configuration > API Settings and set "
                 "'API enabled' to Yes (and 'Enable HTTP basic auth' to Yes when you log in "
                 "with a password), or give this user access to stages. Then press r to retry.")
+    if isinstance(error, (NotFound, BadResponse)):
+        return ("Something answered, but not Mautic's API: check the base URL (the site's "
+                "address, e.g. https://mautic.example.com, without /api), then press r to retry.")
     return "Press r to retry, or ctrl+q to quit."
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """Failures that mean "not talking to a working Mautic API" (vs. one bad request)."""
+    return isinstance(error, (Unreachable, Timeout, AuthFailed, Forbidden, NotFound, BadResponse))

@@ -13,7 +13,6 @@ from stages_tui.api import MauticError, NotFound, Stage
 
 from ..errors import error_text
 from ..messages import StageDeleted, StageSaved
-from ..modals.assign_contacts import AssignContactsModal
 from ..modals.confirm import ConfirmModal
 from ..widgets.stage_table import stage_label
 
@@ -96,5 +95,7 @@ class StageActions:
         stage = self.current_stage()
         if stage is None:
             return
+        from ..modals.assign_contacts import AssignContactsModal  # not needed at start-up
+
         # The dialog posts ContactsMoved to the App itself after each finished move.
         self.app.push_screen(AssignContactsModal(stage, page_size=self.app.settings.page_size))

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from stages_tui.api import MauticError, Page, Stage
 
-from ..errors import error_text
+from ..errors import error_text, is_connection_error
 from ..messages import StageDeleted, StageSaved
 from ..widgets.search_bar import SearchBar
 from ..widgets.stage_table import StageTable
@@ -169,6 +169,8 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         if (message.query, message.page) != (self.list_query, self.page):
             return
         self._waiting = None
+        if self.total is None and is_connection_error(message.error):
+            self.app.connection_failed(message.error)  # never reached the server yet
         self.state = "error"
         self.query_one("#list-body").loading = False
         self._show_message(Text.assemble(

@@ -1,7 +1,8 @@
-"""The first screen: connects (reads the stage categories), or explains why it cannot.
+"""Why the app cannot reach Mautic, with `r` to retry.
 
-An unreachable server, rejected credentials or a disabled API end up here as a clear
-message with `r` to retry, never as a traceback.
+Shown when the very first request fails: an unreachable server, rejected credentials or
+a disabled API end up here as a clear message, never as a traceback. A retry reads the
+stage categories; when that works the stage list is shown and reloaded.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class StartupScreen(Screen[None]):
     class Failed(Message):
         error: BaseException
 
+    def __init__(self, error: BaseException | None = None) -> None:
+        super().__init__()
+        self._error = error
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(id="startup"):
@@ -50,7 +55,10 @@ class StartupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._failed = False
-        self.connect()
+        if self._error is not None:
+            self._show_failure(self._error)
+        else:
+            self.connect()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
