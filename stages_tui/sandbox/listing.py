@@ -8,6 +8,8 @@ and the NOCASE indexes can then serve those sorts.
 
 from __future__ import annotations
 
+import csv
+import html
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -71,7 +73,7 @@ def order_by(query: dict[str, Any], resolve: Resolver) -> list[str] | None:
     if isinstance(order, dict) and order:
         for item in as_list(order):
             if not isinstance(item, dict) or not item.get("col"):
-                continue
+                raise server_error()  # validateOrderByClause: "col" is required
             terms.append(f"{_column(item['col'], resolve)} {_direction(item.get('dir'))}")
         return terms or None
     raw = query.get("orderBy")
@@ -99,14 +101,18 @@ _KNOWN = set(_SIMPLE) | {"like", "notLike", "in", "notIn", "between", "notBetwee
 def where(query: dict[str, Any], resolve: Resolver) -> tuple[list[str], list[Any]] | None:
     """SQL conditions for `where[...]`, or None when no `where` was given.
 
-    Unknown expressions are ignored (as Mautic does); unknown columns are a 500.
+    As CommonRepository::buildWhereClauseFromArray: a clause needs `expr` and `col`
+    (or `column`; else 500); expressions it does not know add nothing; `val` (or
+    `value`) defaults to ''; unknown columns are a 500.
     """
     raw = query.get("where")
-    if raw is None or raw == "":
+    if raw is None or raw == "":  # PHP: an empty `where` is no where at all
         return None
+    if not isinstance(raw, dict):
+        raise server_error()
     conditions: list[str] = []
     params: list[Any] = []
-    for item in as_list(raw):
+    for item in raw.values():
         built = _clause(item, resolve, params)
         if built:
             conditions.append(built)
@@ -115,21 +121,25 @@ def where(query: dict[str, Any], resolve: Resolver) -> tuple[list[str], list[Any
 
 def _clause(item: Any, resolve: Resolver, params: list[Any]) -> str | None:
     if not isinstance(item, dict):
-        return None
+        raise server_error()
     expr = item.get("expr")
-    if expr not in _KNOWN:
-        return None
-    val = item.get("val")
     if expr in ("andX", "orX"):
-        parts = [p for p in (_clause(sub, resolve, params) for sub in as_list(val)) if p]
+        nested = item.get("val")
+        if not isinstance(nested, dict):
+            raise server_error()
+        parts = [p for p in (_clause(sub, resolve, params) for sub in nested.values()) if p]
         if not parts:
             return None
         joiner = " AND " if expr == "andX" else " OR "
         return "(" + joiner.join(parts) + ")"
-    col = item.get("col")
-    if not isinstance(col, str) or not col:
+    col = item.get("column") or item.get("col")
+    if not expr or not col or not isinstance(expr, str) or not isinstance(col, str):
         raise server_error()
-    column = resolve(col)
+    expr = re.sub(r"[^0-9A-Za-z]", "", expr)
+    if expr not in _KNOWN:
+        return None
+    val = item["value"] if item.get("value") is not None else item.get("val", "")
+    column = resolve(re.sub(r"[^0-9A-Za-z_.]", "", col))
     if expr in _SIMPLE:
         params.append(_scalar(val))
         return f"{column} {_SIMPLE[expr]} ?"
@@ -137,17 +147,19 @@ def _clause(item: Any, resolve: Resolver, params: list[Any]) -> str | None:
         params.append(_scalar(val))
         return f"{column} {'NOT LIKE' if expr == 'notLike' else 'LIKE'} ?"
     if expr in ("in", "notIn"):
-        values = as_list(val) if isinstance(val, (dict, list)) else str(val or "").split(",")
-        if not values:
-            raise server_error()
-        params.extend(_scalar(v) for v in values)
+        # str_getcsv of the (entity-decoded) string; a single value is a plain = / <>
+        values = next(csv.reader([html.unescape(str(_scalar(val)))], quotechar='"'), [""])
+        if len(values) == 1:
+            params.append(values[0])
+            return f"{column} {'=' if expr == 'in' else '<>'} ?"
+        params.extend(values)
         marks = ",".join("?" * len(values))
         return f"{column} {'NOT IN' if expr == 'notIn' else 'IN'} ({marks})"
     if expr in ("between", "notBetween"):
-        values = as_list(val)
-        if len(values) < 2:
-            raise server_error()
-        params.extend([_scalar(values[0]), _scalar(values[1])])
+        bounds = as_list(val) if isinstance(val, (dict, list)) else []
+        if len(bounds) != 2:
+            return None  # Mautic adds nothing unless given exactly two values
+        params.extend([_scalar(bounds[0]), _scalar(bounds[1])])
         return f"{column} {'NOT BETWEEN' if expr == 'notBetween' else 'BETWEEN'} ? AND ?"
     if expr == "isNull":
         return f"{column} IS NULL"

@@ -167,3 +167,30 @@ async def test_batch_stops_at_a_missing_category_but_keeps_saved_items(api):
     assert r.json()["errors"][0]["message"] == "Category 987654321 does not exist"
     names = [s["name"] for s in (await api.get("/api/stages")).json()["stages"]]
     assert names == ["kept"]
+
+
+@pytest.mark.parametrize("params, names", [
+    ({"where[0][column]": "weight", "where[0][expr]": "lt", "where[0][value]": "25"},
+     ["alpha", "charlie"]),
+    ({"where[0][col]": "weight", "where[0][expr]": "in", "where[0][val]": "10"}, ["alpha"]),
+    ({"where[0][col]": "weight", "where[0][expr]": "between", "where[0][val][]": "10"},
+     ["delta", "alpha", "echo", "bravo", "charlie"]),
+    ({"where": "", "published": "1"}, ["delta", "alpha", "bravo"]),
+    ({"where[0][expr]": "orX", "where[0][val][0][col]": "weight",
+      "where[0][val][0][expr]": "eq", "where[0][val][0][val]": "10",
+      "where[0][val][1][col]": "weight", "where[0][val][1][expr]": "eq",
+      "where[0][val][1][val]": "50"}, ["alpha", "echo"]),
+])
+async def test_where_details(api, five, params, names):
+    assert (await ids(api, **params))[1] == by(five, *names)
+
+
+@pytest.mark.parametrize("params", [
+    {"where[0][expr]": "eq", "where[0][val]": "1"},
+    {"where[0][col]": "weight", "where[0][val]": "1"},
+    {"where": "abc"},
+    {"where[0][col]": "weight", "where[0][expr]": "in", "where[0][val][]": "1"},
+    {"order[0][dir]": "ASC"},
+])
+async def test_malformed_where_or_order_is_a_500(api, five, params):
+    assert (await api.get("/api/stages", params=params)).status_code == 500
