@@ -76,6 +76,8 @@ def list_page(store: Store, query: dict[str, Any],
     if where is not None:
         conditions.extend(where[0])
         params.extend(where[1])
+    elif php_truthy(query.get("published")):
+        conditions.append("l.is_published = 1")
     where_sql = listing.combine(conditions)
     total = store.scalar(f"SELECT COUNT(*) FROM leads l WHERE {where_sql}", params)
     limit_sql, limit_params = page.sql()
