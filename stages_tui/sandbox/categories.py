@@ -77,37 +77,43 @@ def _text(raw: Any) -> str | None:
     return str(raw).strip() or None
 
 
+def _filtered(raw: Any) -> str | None:
+    """The category form's default input filter (tags dropped, entities decoded), then trim."""
+    text = _text(raw)
+    return (clean_text(text).strip() or None) if text is not None else None
+
+
 def apply_input(params: dict[str, Any], current: dict[str, Any] | None,
                 clear_missing: bool) -> dict[str, Any]:
+    """Submit a category form; errors come in form field order (bundle, then title)."""
     values = dict(current) if current else {
         "title": None, "alias": None, "description": None, "color": None, "bundle": None,
         "is_published": 1}
     errors: dict[str, list[str]] = {}
-    if "title" in params or clear_missing:
-        raw = _text(params.get("title"))
-        values["title"] = (clean_text(raw).strip() or None) if raw is not None else None
-    if not values["title"]:
-        errors["title"] = ["A title is required."]
-    if "description" in params or clear_missing:
-        values["description"] = _text(params.get("description"))
-    if "color" in params or clear_missing:
-        values["color"] = _text(params.get("color"))
-    if "isPublished" in params:
-        values["is_published"] = int(filter_bool(params.get("isPublished")))
-    elif clear_missing and current is not None:
-        values["is_published"] = 0
-    if current is None:  # the bundle is fixed once the category exists
-        bundle = _text(params.get("bundle"))
+    if current is None:  # the bundle field exists only on new categories
+        bundle = _filtered(params.get("bundle"))
         if bundle is None:
             errors["bundle"] = ["A value is required."]
         elif bundle not in BUNDLES:
             errors["bundle"] = ["This value is not valid."]
         values["bundle"] = bundle
+    if "title" in params or clear_missing:
+        values["title"] = _filtered(params.get("title"))
+    if not values["title"]:
+        errors["title"] = ["A title is required."]
+    if "description" in params or clear_missing:
+        values["description"] = _filtered(params.get("description"))
+    if "color" in params or clear_missing:
+        values["color"] = _filtered(params.get("color"))
+    if "isPublished" in params:
+        values["is_published"] = int(filter_bool(params.get("isPublished")))
+    elif clear_missing and current is not None:
+        values["is_published"] = 0
     if errors:
         raise ValidationError(errors)
-    explicit_alias = _text(params.get("alias"))
+    explicit_alias = _filtered(params.get("alias"))
     if explicit_alias is not None:
-        values["alias"] = slugify(explicit_alias) or None
+        values["alias"] = slugify(explicit_alias)
     elif current is None or clear_missing:
         values["alias"] = None  # regenerated from the title on save (PUT too)
     return values

@@ -66,3 +66,13 @@ async def test_rename_and_delete_show_on_stages(api):
     assert r.status_code == 200 and r.json()["category"]["id"] is None
     assert (await api.get(f"/api/stages/{stage['id']}")).json()["stage"]["category"] is None
     assert (await api.get(f"/api/categories/{cat['id']}")).status_code == 404
+
+
+async def test_errors_follow_form_order_and_text_is_filtered(api):
+    r = await create(api)
+    assert r.json()["errors"][0]["message"] == \
+        "bundle: A value is required., title: A title is required."
+    made = (await create(api, title="<i>Tok</i> &amp; Co", bundle="stage",
+                         description="<b>bold</b> text")).json()["category"]
+    assert (made["title"], made["alias"], made["description"]) == \
+        ("Tok & Co", "tok--co", "bold text")
