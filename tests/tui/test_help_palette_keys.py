@@ -13,7 +13,7 @@ from stages_tui.tui.screens.stage_detail import StageDetailScreen
 from stages_tui.tui.screens.stage_form import StageFormScreen
 from stages_tui.tui.screens.stage_list import StageListScreen
 
-from tui_harness import build, db_stage, running, settle
+from tui_harness import build, db_stage, running, screen_text, settle
 
 
 def rendered(widget) -> str:
@@ -94,9 +94,14 @@ async def test_palette_new_stage_and_go_to_stage_by_id():
         assert isinstance(app.screen, StageDetailScreen) and app.screen.stage_id == 11
 
 
-async def test_palette_search_and_published_only():
+async def test_palette_search_published_only_and_theme():
     app, _, _ = build()
     async with running(app) as (pilot, _):
+        await run_command(pilot, "Theme")  # Textual's theme picker is offered
+        await pilot.pause(0.2)
+        assert "Search for themes" in screen_text(app) and "ansi-dark" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
         await run_command(pilot, "Published only")
         assert app.screen.list_query.published_only
         await run_command(pilot, "Search stages")

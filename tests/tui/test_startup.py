@@ -85,3 +85,21 @@ async def test_client_is_closed_when_the_app_exits():
     async with running(app) as (pilot, _):
         assert not app.client.closed
     assert app.client.closed
+
+
+async def test_wrong_base_url_points_at_the_url():
+    app, _, transport = build()
+    transport.faults.append(Fault(status=404, body={"errors": [{
+        "message": "Requested URL not found: /mautic/api/categories", "code": 404, "type": None}]}))
+    async with running(app) as (pilot, _):
+        assert isinstance(app.screen, StartupScreen)
+        assert "Requested URL not found" in text(app, "#startup-message")
+        assert "check the base URL" in text(app, "#startup-advice")
+
+
+async def test_a_server_error_on_the_first_page_is_the_lists_error_state():
+    app, _, transport = build()
+    transport.faults.append(Fault(path="/api/stages$", status=500))
+    async with running(app) as (pilot, _):
+        assert isinstance(app.screen, StageListScreen)
+        assert "Simulated error 500" in text(app, "#list-message")
