@@ -50,7 +50,9 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="close-assign", tooltip="Stop a running move, or close"),
+        Binding("escape", "close", "Close", id="close-assign", tooltip="Close the dialog"),
+        # Same key and id (one keymap entry): while a move runs, escape stops it instead.
+        Binding("escape", "stop_move", "Stop", id="close-assign", tooltip="Stop sending; the requests in flight finish"),
         # The App's own keys stop at a modal screen: offer its help here too.
         Binding("f1", "app.help", "Help", id="help", show=False, tooltip="Help for this dialog"),
         Binding("space", "toggle_select", "Select", id="select-contact", tooltip="Select or unselect the highlighted contact"),
@@ -151,8 +153,10 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
                 self.selected[contact.id] = contact
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add_selected", "remove_selected", "toggle_select", "clear_selection"):
+        if action in ("add_selected", "remove_selected", "toggle_select", "clear_selection", "close"):
             return not self.moving
+        if action == "stop_move":
+            return self.moving
         return True
 
     # ------------------------------------------------------------------ moving
@@ -240,10 +244,13 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
 
     # ------------------------------------------------------------------ closing
 
+    def action_stop_move(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+        self._show_summary("Stopping: no new requests are sent; waiting for the ones in flight…", failed=True)
+
     def action_close(self) -> None:
-        if self.moving:
-            if self._cancel is not None:
-                self._cancel.set()
-            self._show_summary("Stopping: no new requests are sent; waiting for the ones in flight…", failed=True)
+        if self.moving:  # (the stop binding normally takes escape while moving)
+            self.action_stop_move()
             return
         self.dismiss(self.reports)
