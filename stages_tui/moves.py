@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from stages_tui.api.errors import AuthFailed, MauticError, NotFound, Unreachable
+from stages_tui.api.errors import AuthFailed, MauticError, NotFound, RateLimited, Unreachable
 
 # How many contacts one `ids:` search re-reads before a move (keeps URLs short).
 VERIFY_CHUNK = 100
@@ -165,6 +165,8 @@ def _is_fatal(error: MauticError) -> str | None:
         return f"authentication failed: {error.message}"
     if isinstance(error, Unreachable):
         return f"server unreachable: {error.message}"
+    if isinstance(error, RateLimited):
+        return f"Mautic's API rate limit: {error.message}"
     if isinstance(error, NotFound) and "contact" not in (error.message or "").lower():
         return f"the stage no longer exists ({error.message})"
     return None

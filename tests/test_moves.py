@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 
-from stages_tui.api.errors import AuthFailed, NotFound, ServerError
+from stages_tui.api.errors import AuthFailed, NotFound, RateLimited, ServerError
 from stages_tui.api.models import Contact, ContactStage, Page
 from stages_tui.moves import MoveItem, move_contacts
 
@@ -149,6 +149,14 @@ async def test_a_lost_login_stops_sending_and_says_why():
     assert len(client.calls) <= 4  # only the first wave was sent
     assert "authentication failed" in report.aborted
     assert len(report.failed) + len(report.not_sent) == 20
+
+
+async def test_hitting_the_rate_limit_stops_the_run():
+    client = ScriptedClient({i: None for i in range(1, 21)})
+    client.fail[3] = RateLimited("You exceeded the rate limit of 100 API calls per hour.", status=429)
+    report = await move_contacts(client, items(client, range(1, 21)), 1, concurrency=1, verify=False)
+    assert report.moved_ids == [1, 2] and len(report.not_sent) == 17
+    assert report.aborted == "Mautic's API rate limit: You exceeded the rate limit of 100 API calls per hour."
 
 
 async def test_a_deleted_target_stage_stops_the_run():
