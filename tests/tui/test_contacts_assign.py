@@ -289,3 +289,19 @@ async def test_f1_in_the_dialog_lists_its_keys():
         text = " ".join(str(d) for _keys, d in help_screen._keys)
         assert "Put the selected contacts into this stage" in text
         assert help_screen._title == "Assign contacts"
+
+
+async def test_when_a_move_empties_the_last_page_the_dialog_steps_back(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = AssignContactsModal(stage(2, "Qualified"), page_size=5)
+        pilot.app.push_screen(dialog)
+        await settle(pilot)
+        await search(pilot, dialog, "stage:lead")  # contacts 1-10: two pages of 5
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert "10 found · page 2/2" in status(dialog)
+        dialog.selected.update(dialog.search.contacts)
+        await pilot.press("ctrl+a")  # they leave Lead: the search now has 5 matches
+        await settle(pilot)
+        assert "5 found · page 1/1" in status(dialog)
+        assert dialog.query_one(DataTable).row_count == 5

@@ -204,6 +204,11 @@ class ContactSearch(Vertical):
             self._paint_status()
             return
         assert message.page is not None
+        if not message.page.items and self.start > 0 and message.page.total > 0:
+            # The matches shrank below this page (contacts moved away): show the last page.
+            self.start = (message.page.total - 1) // self.page_size * self.page_size
+            self.run_search(debounce=False)
+            return
         self._state = "idle"
         self.total = message.page.total
         self._paint_rows(message.page.items)
