@@ -227,3 +227,22 @@ async def test_stage_picker_finds_a_stage_by_id_and_marks_the_current_one(sandbo
         await pilot.press("enter")
         await pilot.pause()
         assert [s.name for s in picked] == ["Customer"]
+
+
+async def test_removing_the_last_contacts_of_the_last_page_steps_back_a_page(sandbox):
+    async with host(sandbox, page_size=4).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.query_one(DataTable).focus()
+        await pilot.press("]", "]")
+        await settle(pilot)
+        last_page = rows(pilot.app)
+        assert len(last_page) == 2
+        for _ in last_page:
+            await pilot.press("x")
+            await pilot.pause()
+            await pilot.press("y")
+            await settle(pilot)
+        assert len(rows(pilot.app)) == 4
+        status = str(pilot.app.query_one("#stage-contacts-status", Static).content)
+        assert status.startswith("page 2/2")
+        assert pilot.app.query_one(StageContacts).border_title == "Contacts · 8"
