@@ -46,6 +46,7 @@ class StagesApp(App[None]):
         self.client = client
         self.categories: list[Category] = []
         self._undo: Stage | None = None
+        self.stages_in_flight: set[int] = set()  # ids with a publish toggle being sent
         self.sub_title = settings.connection_label
 
     # ------------------------------------------------------------------ life cycle

@@ -98,3 +98,18 @@ async def test_publish_toggle_patches_and_updates_the_row_in_place():
         await pilot.press("p")
         await settle(pilot)
         assert str(table.get_cell("4", "published")) == "no"
+
+
+async def test_a_second_p_while_the_first_is_in_flight_is_refused():
+    app, sandbox, transport = build()
+    async with running(app) as (pilot, recorder):
+        screen = app.screen
+        screen.action_toggle_published()
+        screen.action_toggle_published()  # before the first answer arrived
+        await settle(pilot)
+        assert len(transport.sent("PATCH")) == 1
+        assert "Still saving this stage…" in recorder.toasts
+        assert db_stage(sandbox, 1)["is_published"] == 0
+        await pilot.press("p")
+        await settle(pilot)
+        assert db_stage(sandbox, 1)["is_published"] == 1

@@ -75,9 +75,15 @@ class StageActions:
                         title="Deleted", markup=False, timeout=10)
 
     def action_toggle_published(self) -> None:
-        if stage := self.current_stage():
-            self.run_worker(self._toggle(stage), group=f"publish-{stage.id}", exclusive=True,
-                            exit_on_error=False)
+        stage = self.current_stage()
+        if stage is None:
+            return
+        # A second p before the first answer would send the same (stale) value again.
+        if stage.id in self.app.stages_in_flight:
+            self.app.notify("Still saving this stage…", severity="warning")
+            return
+        self.app.stages_in_flight.add(stage.id)
+        self.run_worker(self._toggle(stage), group=f"publish-{stage.id}", exit_on_error=False)
 
     async def _toggle(self, stage: Stage) -> None:
         try:
@@ -87,6 +93,8 @@ class StageActions:
             self.app.notify(error_text(error), title="Publish failed", severity="error",
                             markup=False)
             return
+        finally:
+            self.app.stages_in_flight.discard(stage.id)
         self.app.post_message(StageSaved(saved, created=False))
         state = "Published" if saved.is_published else "Unpublished"
         self.app.notify(Text.assemble(state, " ", stage_label(saved), ".").plain, markup=False)

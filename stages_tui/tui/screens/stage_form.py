@@ -345,6 +345,9 @@ class StageFormScreen(StageObserver, Screen[None]):
     # ------------------------------------------------------------------ leaving
 
     def action_back(self) -> None:
+        if self._saving:
+            self.notify("Saving… wait for the answer before leaving.", severity="warning")
+            return
         if not self.dirty:
             self.app.pop_screen()
             return
