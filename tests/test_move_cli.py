@@ -119,3 +119,12 @@ def test_the_command_line_moves_a_contact_in_the_embedded_sandbox(isolated_env, 
 def test_missing_arguments_exit_2(isolated_env, capsys):
     assert cli.main(["move", "only-one"]) == 2
     assert "the following arguments are required: STAGE" in capsys.readouterr().err
+
+
+async def test_server_text_cannot_smuggle_terminal_escapes_into_the_output(sandbox):
+    sandbox.conn.execute("UPDATE leads SET firstname = ? WHERE id = 30", ("Eve\x1b]0;pwned\x07\x1b[31m",))
+    sandbox.conn.execute("UPDATE stages SET name = ? WHERE id = 2", ("Qual\x1b[2Jified",))
+    sandbox.conn.commit()
+    code, out, _ = await move(sandbox.client, "30", "2")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert out == "moved Eve Tester30 (#30) to Qualified (#2)"
