@@ -24,8 +24,8 @@ from ..widgets.stage_contacts import StageContacts
 from .observer import StageObserver
 from .stage_actions import NEEDS_STAGE, STAGE_BINDINGS, StageActions
 
-STATE_STYLE = {"active": "bold green", "scheduled": "bold yellow", "expired": "bold red",
-               "unpublished": "dim"}
+# Publish state -> theme variable for its colour (resolved against the current theme).
+STATE_COLOUR = {"active": "success", "scheduled": "warning", "expired": "error"}
 
 
 def _who(name: str | None, user_id: int | None) -> Text:
@@ -37,7 +37,8 @@ def _who(name: str | None, user_id: int | None) -> Text:
     return text
 
 
-def state_text(stage: Stage, now: datetime | None = None) -> Text:
+def state_text(stage: Stage, now: datetime | None = None,
+               colours: dict[str, str] | None = None) -> Text:
     state = publish_state(stage.is_published, stage.publish_up, stage.publish_down, now)
     why = {
         "active": "published and inside its publish window",
@@ -45,10 +46,14 @@ def state_text(stage: Stage, now: datetime | None = None) -> Text:
         "expired": f"published, ended {local_time(stage.publish_down)}",
         "unpublished": "the published switch is off",
     }[state]
-    return Text.assemble((state, STATE_STYLE[state]), ("  " + why, "dim"))
+    colour = (colours or {}).get(STATE_COLOUR.get(state, ""), "")
+    if not colour.startswith("#") or len(colour) != 7:
+        colour = "dim"  # unpublished, or a colour Rich cannot take (with alpha)
+    return Text.assemble((state, f"bold {colour}"), ("  " + why, "dim"))
 
 
-def properties_table(stage: Stage, now: datetime | None = None) -> Table:
+def properties_table(stage: Stage, now: datetime | None = None,
+                     colours: dict[str, str] | None = None) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 2, 0, 0), expand=True)
     table.add_column(style="bold", no_wrap=True, width=14)
     table.add_column(ratio=1, overflow="fold")
@@ -56,7 +61,7 @@ def properties_table(stage: Stage, now: datetime | None = None) -> Table:
     rows: list[tuple[str, Text]] = [
         ("ID", Text(str(stage.id))),
         ("Name", Text(clean(stage.name), overflow="fold")),
-        ("Status now", state_text(stage, now)),
+        ("Status now", state_text(stage, now, colours)),
         ("Published", Text("yes" if stage.is_published else "no")),
         ("Publish up", Text(local_time(stage.publish_up) if stage.publish_up else "— (no start)")),
         ("Publish down",
@@ -175,7 +180,8 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
                               Text(clean(stage.name)[:200], style="bold"),
                               ("   " + _timezone_note(), "dim"))
         self.query_one("#detail-title", Static).update(title)
-        self.query_one("#detail-props", Static).update(properties_table(stage))
+        self.query_one("#detail-props", Static).update(
+            properties_table(stage, colours=self.app.theme_variables))
         self.refresh_bindings()
 
     def action_back(self) -> None:
