@@ -52,6 +52,7 @@ def scenarios(stage_ids: dict[str, int]) -> list[tuple[str, str, dict, float | N
          {"search": "stage:subscriber", "orderBy": "id"}, 100),
         ("contacts stage:dormant (default)", "/api/contacts", {"search": "stage:dormant"}, 100),
         ("contacts stage:nosuch (default)", "/api/contacts", {"search": "stage:nosuch"}, 100),
+        ("contacts name:chlo (info)", "/api/contacts", {"search": "name:chlo"}, None),
         ("contacts first page (no search)", "/api/contacts", {}, None),
         ("contacts plain word 'ann' (info)", "/api/contacts", {"search": "ann"}, None),
     ]

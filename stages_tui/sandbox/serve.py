@@ -107,10 +107,10 @@ class ServeOptions:
 
 def parse_args(argv: list[str]) -> ServeOptions:
     """Flags -> options; raises UsageError (one line) on anything wrong."""
-    if argv[:1] == ["serve"]:
-        argv = argv[1:]
-    elif argv and not argv[0].startswith("-"):
-        raise UsageError(f"unknown sandbox command {argv[0]!r}; expected: stages-tui sandbox serve [flags]")
+    if argv[:1] != ["serve"]:
+        what = f"unknown sandbox command {argv[0]!r}" if argv else "missing sandbox command"
+        raise UsageError(f"{what}; expected: stages-tui sandbox serve [flags]")
+    argv = argv[1:]
     args = _parser().parse_args(argv)
     if not args.user.strip():
         raise UsageError("argument --user: must not be empty")
@@ -221,7 +221,7 @@ def serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`stages-tui sandbox serve [flags]` (a leading "serve" is optional)."""
+    """`stages-tui sandbox serve [flags]`: argv starts with "serve" (cli.py passes what follows "sandbox")."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         options = parse_args(argv)

@@ -27,6 +27,8 @@ from stages_tui.sandbox.serve import UsageError, is_loopback, main, parse_args
     ["serve", "--bogus"],
     ["serve", "--password", ""],
     ["launch"],
+    [],
+    ["--port", "0"],
 ])
 def test_bad_flags_exit_2_with_one_line(argv, capsys):
     assert main(argv) == 2
@@ -48,14 +50,14 @@ def test_defaults_and_generated_password():
     assert (options.host, options.port, options.db, options.contacts, options.user) == (
         "127.0.0.1", 8080, None, 2000, "admin")
     assert options.password_generated and len(options.password) >= 12
-    assert parse_args([]).password != options.password
+    assert parse_args(["serve"]).password != options.password
 
 
 def test_oauth_clients_parse():
     options = parse_args(["serve", "--oauth-client", "1_abc:s3cret", "--oauth-client", "2_x:y:my app"])
     assert options.oauth_clients == [("1_abc", "s3cret", "conformance-suite"), ("2_x", "y", "my app")]
     with pytest.raises(UsageError):
-        parse_args(["--db", "/no/such/dir/x.db"])
+        parse_args(["serve", "--db", "/no/such/dir/x.db"])
 
 
 def test_loopback_detection():
