@@ -76,42 +76,6 @@ def php_intval(text: str) -> int:
     return max(_INT64_MIN, min(_INT64_MAX, value))
 
 
-def strip_tags(text: str) -> str:
-    """Close enough to PHP's strip_tags(): drops `<…>` tags, comments and an unclosed tail."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch != "<":
-            out.append(ch)
-            i += 1
-            continue
-        nxt = text[i + 1] if i + 1 < n else ""
-        if nxt and nxt in " \t\n\r\x0b\x0c":
-            out.append(ch)  # "< 5" is not a tag
-            i += 1
-            continue
-        if text.startswith("<!--", i):
-            end = text.find("-->", i + 4)
-            i = n if end < 0 else end + 3
-            continue
-        depth, quote = 1, ""
-        i += 1
-        while i < n and depth:
-            c = text[i]
-            if quote:
-                if c == quote:
-                    quote = ""
-            elif c in "\"'":
-                quote = c
-            elif c == "<":
-                depth += 1
-            elif c == ">":
-                depth -= 1
-            i += 1
-    return "".join(out)
-
-
 def like_param(pattern: str) -> str:
     """A MySQL LIKE pattern made safe for SQLite's `ESCAPE '\\'` (a lone trailing \\ is literal)."""
     trailing = len(pattern) - len(pattern.rstrip("\\"))
@@ -181,9 +145,11 @@ COMMAND_NEGATE, COMMAND_POSIT, COMMAND_NEUTRAL = 0, 1, 2
 
 
 def parse(search: str) -> Parsed:
-    """Parse a search string the way Mautic 5.1 does (values lower-cased, byte-wise)."""
-    text = _php_trim(strip_tags(_to_bytes_text(search)))
-    return _split(text, "", 0)
+    """Parse a search string the way Mautic 5.1 does (values lower-cased, byte-wise).
+
+    The API hands `search` to SearchStringHelper::parseString() as is: no strip_tags, no trim.
+    """
+    return _split(_to_bytes_text(search), "", 0)
 
 
 def _split(text: str, override: str, depth: int) -> Parsed:
