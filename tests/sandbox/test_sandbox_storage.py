@@ -36,3 +36,18 @@ async def test_memory_databases_are_separate():
     await _create(one, "only here")
     assert await _names(two) == []
     assert await _names(one) == ["only here"]
+
+
+async def test_concurrent_requests_share_the_connection_safely():
+    import asyncio
+
+    app = create_app(SandboxConfig(password="pw"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s",
+                                 auth=("admin", "pw")) as client:
+        answers = await asyncio.gather(*(client.post("/api/stages/new", json={"name": f"s{i}"})
+                                         for i in range(40)),
+                                       *(client.get("/api/stages") for _ in range(20)))
+        assert all(r.status_code in (200, 201) for r in answers)
+        ids = {r.json()["stage"]["id"] for r in answers if r.status_code == 201}
+        assert len(ids) == 40
+        assert (await client.get("/api/stages", params={"limit": 0})).json()["total"] == 40
