@@ -13,13 +13,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from stages_tui.api import MauticError, NotFound, Stage
 
 from ..display import NONE, clean, literal, local_time, publish_state
 from ..errors import error_text
 from ..messages import ContactsMoved, StageDeleted, StageSaved
+from ..widgets.footer import Footer
 from ..widgets.stage_contacts import StageContacts
 from .observer import StageObserver
 from .stage_actions import NEEDS_STAGE, STAGE_BINDINGS, StageActions

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, Switch, TextArea
+from textual.widgets import Button, Checkbox, Header, Input, Select, Static, Switch, TextArea
 
 from stages_tui.api import Category, MauticError, ServerError, Stage
 
@@ -40,6 +40,7 @@ from ..messages import StageSaved
 from ..modals.confirm import ConfirmModal
 from ..modals.conflict import ConflictModal
 from ..widgets.field import Field
+from ..widgets.footer import Footer
 from ..widgets.stage_table import stage_label
 from .observer import StageObserver
 

@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from stages_tui.api import MauticError, Page, Stage
 
 from ..errors import error_text, is_connection_error
 from ..messages import StageDeleted, StageSaved
+from ..widgets.footer import Footer
 from ..widgets.search_bar import SearchBar
 from ..widgets.stage_table import StageTable
 from .list_query import ListQuery, PageCache

@@ -16,11 +16,12 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from stages_tui.api import Category, MauticError
 
 from ..errors import error_text, error_title, startup_advice
+from ..widgets.footer import Footer
 
 
 class StartupScreen(Screen[None]):
