@@ -54,7 +54,7 @@ def list_page(store: Store, query: dict[str, Any],
     page = listing.paging(query)
     order = listing.order_by(query, resolve_column) or ["c.title ASC", "c.id ASC"]
     search_sql, params = category_filter(str(query.get("search") or ""),
-                                         user_id=identity.user_id)
+                                         user_id=identity.user_id, conn=store.conn)
     conditions = [search_sql]
     params = list(params)
     where = listing.where(query, resolve_column)

@@ -109,7 +109,8 @@ def list_page(store: Store, query: dict[str, Any],
         raise server_error()
     page = listing.paging(query)
     order = listing.order_by(query, resolve_order_column) or ["s.id ASC"]
-    search_sql, params = stage_filter(str(query.get("search") or ""), user_id=identity.user_id)
+    search_sql, params = stage_filter(str(query.get("search") or ""), user_id=identity.user_id,
+                                     conn=store.conn)
     conditions = [search_sql]
     params = list(params)
     where = listing.where(query, resolve_column)

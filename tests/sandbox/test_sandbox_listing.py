@@ -194,3 +194,15 @@ async def test_where_details(api, five, params, names):
 ])
 async def test_malformed_where_or_order_is_a_500(api, five, params):
     assert (await api.get("/api/stages", params=params)).status_code == 500
+
+
+async def test_stage_and_category_search_ignore_accents_like_mariadb(api):
+    # MariaDB's utf8mb4_unicode_ci compares "zurich", "ZÜRICH" and "Zürich" as equal.
+    cat = (await api.post("/api/categories/new", json={"title": "Zürich office",
+                                                       "bundle": "stage"})).json()["category"]
+    await api.post("/api/stages/new", json={"name": "Zürich leads"})
+    for word in ("zurich", "ZÜRICH"):
+        stages = (await api.get("/api/stages", params={"search": word})).json()
+        assert [s["name"] for s in stages["stages"]] == ["Zürich leads"]
+        cats = (await api.get("/api/categories", params={"search": word})).json()
+        assert [c["id"] for c in cats["categories"]] == [cat["id"]]
