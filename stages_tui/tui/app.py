@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from stages_tui.api import Category, MauticClient, MauticError, ServerError, Stage, StageDraft
@@ -19,9 +20,7 @@ from stages_tui.api import Category, MauticClient, MauticError, ServerError, Sta
 from .commands import StagesCommands
 from .errors import error_text
 from .messages import ContactsMoved, StageDeleted, StageSaved
-from .screens.help import HelpScreen, key_rows
 from .screens.observer import StageObserver
-from .screens.startup import StartupScreen
 
 if TYPE_CHECKING:
     from stages_tui.config import Settings
@@ -58,12 +57,14 @@ class StagesApp(App[None]):
             self.notify(f"Unknown theme {self.settings.theme!r}; using the default.",
                         severity="warning", markup=False)
         self.set_keymap(dict(self.settings.keymap))
-        from .screens.stage_list import StageListScreen
+        self._load_categories()
 
+    def get_default_screen(self) -> Screen:
         # The list is the first screen and its first page the connection check; the
         # startup screen appears only when that fails (see connection_failed).
-        self.push_screen(StageListScreen())
-        self._load_categories()
+        from .screens.stage_list import StageListScreen
+
+        return StageListScreen()
 
     @work(exclusive=True, group="categories", exit_on_error=False)
     async def _load_categories(self) -> None:
@@ -77,12 +78,15 @@ class StagesApp(App[None]):
 
     def connection_failed(self, error: BaseException) -> None:
         """The first request failed (unreachable, credentials, API disabled): say so."""
+        from .screens.startup import StartupScreen
+
         if not isinstance(self.screen, StartupScreen):
             self.push_screen(StartupScreen(error))
 
     def connected(self, categories: list[Category]) -> None:
         """Called by the startup screen once a retry reached the server."""
         from .screens.stage_list import StageListScreen
+        from .screens.startup import StartupScreen
 
         self.categories = categories
         if isinstance(self.screen, StartupScreen):
@@ -104,6 +108,8 @@ class StagesApp(App[None]):
         self.push_screen(StageFormScreen(stage, categories=self.categories))
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen, key_rows
+
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
