@@ -152,3 +152,20 @@ async def test_edit_from_the_detail_updates_the_list_behind_it():
         assert isinstance(list_screen, StageListScreen)
         assert str(list_screen.table.get_cell("1", "name")) == "Lead (renamed)"
         assert db_stage(sandbox, 1)["name"] == "Lead (renamed)"
+
+
+async def test_f1_in_a_dialog_explains_the_dialogs_keys():
+    app, _, _ = build()
+    async with running(app) as (pilot, _):
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = rendered(app.screen.query_one("#help-keys", Static))
+        assert "Yes" in keys and "No" in keys
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")  # back in the dialog, which still answers
+        await pilot.pause()
+        assert isinstance(app.screen, StageListScreen)

@@ -13,9 +13,12 @@ from textual.widgets import Button, Static
 class ConfirmModal(ModalScreen[bool]):
     """``message`` may be a Text built from server strings; it is shown as is."""
 
+    HELP_TITLE = "Confirm"
+    SHOWS_SEARCH_HELP = False
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        Binding("f1", "app.help", "Help", id="help"),  # App bindings stop at a modal
     ]
 
     def __init__(self, title: str, message: Text | str, *, yes: str = "Yes", no: str = "No",

@@ -15,10 +15,13 @@ ConflictChoice = Literal["overwrite", "reload", "keep"]
 
 
 class ConflictModal(ModalScreen[ConflictChoice]):
+    HELP_TITLE = "Changed on the server"
+    SHOWS_SEARCH_HELP = False
     BINDINGS = [
         Binding("o", "choose('overwrite')", "Overwrite", id="conflict-overwrite"),
         Binding("r", "choose('reload')", "Reload", id="conflict-reload"),
         Binding("k,escape", "choose('keep')", "Keep editing", id="conflict-keep"),
+        Binding("f1", "app.help", "Help", id="help"),
     ]
 
     def __init__(self, message: Text) -> None:

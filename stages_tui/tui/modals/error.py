@@ -13,9 +13,12 @@ from ..display import clean
 
 
 class ErrorModal(ModalScreen[None]):
+    HELP_TITLE = "Error details"
+    SHOWS_SEARCH_HELP = False
     BINDINGS = [
         Binding("escape,enter", "close", "Close", id="close-error"),
         Binding("c", "copy", "Copy", id="copy-error"),
+        Binding("f1", "app.help", "Help", id="help"),
     ]
 
     def __init__(self, title: str, details: str) -> None:

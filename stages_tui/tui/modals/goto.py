@@ -11,7 +11,12 @@ from textual.widgets import Input, Static
 
 
 class GoToStageModal(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto-cancel")]
+    HELP_TITLE = "Go to stage"
+    SHOWS_SEARCH_HELP = False
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="goto-cancel"),
+        Binding("f1", "app.help", "Help", id="help"),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
