@@ -179,10 +179,14 @@ class StagesApp(App[None]):
                 created = await self.client.create_stage(draft.model_copy(update={"category_id": None}))
                 note = " Its category no longer exists, so it has none."
         except MauticError as error:
-            self._undo = stage
+            self._undo = stage  # still undoable: the user may retry
             self.refresh_bindings()
             self.notify(error_text(error), title="Undo failed", severity="error", markup=False)
             return
+        except Exception:
+            self._undo = stage
+            self.refresh_bindings()
+            raise  # shown in full by on_worker_state_changed
         self.post_message(StageSaved(created, created=True))
         self.notify(Text.assemble("Re-created ", stage_label(created),
                                   f" (it was #{stage.id}; the id is new).{note}").plain,

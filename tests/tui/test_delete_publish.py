@@ -113,3 +113,24 @@ async def test_a_second_p_while_the_first_is_in_flight_is_refused():
         await pilot.press("p")
         await settle(pilot)
         assert db_stage(sandbox, 1)["is_published"] == 1
+
+
+async def test_an_unexpected_error_is_shown_in_full_not_a_crash():
+    from stages_tui.tui.modals.error import ErrorModal
+
+    app, _, transport = build()
+    async with running(app) as (pilot, _):
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        transport.faults.append(Fault(path="/api/stages/new", method="POST", error=RuntimeError))
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert "RuntimeError: simulated failure" in str(
+            app.screen.query_one("#error-details Static", Static).content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StageListScreen) and app.is_running
+        assert app.check_action("undo_delete", ()) is True  # the undo was not lost

@@ -70,7 +70,9 @@ class FaultyTransport(httpx.AsyncBaseTransport):
                     if fault.times <= 0:
                         self.faults.remove(fault)
                 if fault.error is not None:
-                    raise fault.error("simulated failure", request=request)
+                    if issubclass(fault.error, httpx.RequestError):
+                        raise fault.error("simulated failure", request=request)
+                    raise fault.error("simulated failure")
                 body = fault.body if fault.body is not None else {
                     "errors": [{"message": f"Simulated error {fault.status}", "code": fault.status,
                                 "type": None}]}
