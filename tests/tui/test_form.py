@@ -258,3 +258,25 @@ async def test_category_choice_is_the_servers_current_list():
         select = form.query_one("#category_id", Select)
         values = [value for _, value in select._options if isinstance(value, int)]
         assert values == [2, 3, 1]  # by title: Marketing, Retention, Sales
+
+
+async def test_saving_a_stage_deleted_elsewhere_offers_to_recreate_it():
+    app, sandbox, transport = build()
+    async with running(app) as (pilot, recorder):
+        form = await open_form(pilot, "e")
+        await set_input(pilot, "#weight", "11")
+        sandbox.state.store.conn.execute("DELETE FROM stages WHERE id = 1")
+        sandbox.state.store.conn.commit()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and value(app, "#weight") == "11"
+        banner = str(form.query_one("#form-error", Static).content)
+        assert "no longer exists on the server" in banner and "Replace all fields" in banner
+        form.query_one("#replace", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert db_stage(sandbox, 13)["weight"] == 11  # PUT on a missing id creates a new one
+        assert any("no longer existed, so it was created again as “Lead” (#13)" in t
+                   for t in recorder.toasts)

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Select, Static, Switch, TextArea
 
-from stages_tui.api import Category, MauticError, ServerError, Stage
+from stages_tui.api import Category, MauticError, NotFound, ServerError, Stage
 
 from ..display import clean, local_time
 from ..errors import error_text
@@ -267,8 +267,13 @@ class StageFormScreen(StageObserver, Screen[None]):
                 stage, created = await client.create_stage(plan.values.draft()), True
             else:
                 if check:
-                    server = await client.get_stage(self.stage.id)
-                    if self._changed_on_server(server):
+                    try:
+                        server = await client.get_stage(self.stage.id)
+                    except NotFound:
+                        if not plan.replace:
+                            raise
+                        server = None  # PUT creates it again; the user asked for that
+                    if server is not None and self._changed_on_server(server):
                         self.post_message(self.Conflict(server, plan))
                         return
                 if plan.replace:
@@ -314,6 +319,10 @@ class StageFormScreen(StageObserver, Screen[None]):
             if isinstance(error, ServerError) and "Category" in (error.message or ""):
                 errors["category_id"] = clean(error.message)  # Mautic: a 500 for a bad category
         general = "Not saved: " + error_text(error)
+        if isinstance(error, NotFound) and self.stage is not None:
+            general = ("Not saved: this stage no longer exists on the server (deleted elsewhere). "
+                       "Tick \"Replace all fields\" and save to create it again (with a new id), "
+                       "or press escape.")
         self.show_errors(errors, general)
         self.notify(general, title="Not saved", severity="error", markup=False)
 
