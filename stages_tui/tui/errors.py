@@ -36,8 +36,9 @@ def startup_advice(error: BaseException) -> str:
     if isinstance(error, (Unreachable, Timeout)):
         return "Check the server URL and your network (or VPN), then press r to retry."
     if isinstance(error, AuthFailed):
-        return ("Check the user name and password (or the OAuth2 client id and secret) "
-                "in your profile or environment, then press r to retry.")
+        return ("Check the user name and password (or the OAuth2 client id and secret) in "
+                "your profile or environment and start stages-tui again (ctrl+q quits); "
+                "r retries, e.g. after a Mautic admin fixed the account.")
     if isinstance(error, Forbidden):
         return ("In Mautic, open Settings > Configuration > API Settings and set "
                 "'API enabled' to Yes (and 'Enable HTTP basic auth' to Yes when you log in "
