@@ -34,7 +34,8 @@ def error_text(error: BaseException) -> str:
 def startup_advice(error: BaseException) -> str:
     """What the user can do about a failure to connect."""
     if isinstance(error, (Unreachable, Timeout)):
-        return "Check the server URL and your network (or VPN), then press r to retry."
+        return ("Check the server URL and your network (or VPN), then press r to retry "
+                "(ctrl+q quits).")
     if isinstance(error, AuthFailed):
         return ("Check the user name and password (or the OAuth2 client id and secret) in "
                 "your profile or environment and start stages-tui again (ctrl+q quits); "

@@ -27,7 +27,7 @@ from ..widgets.footer import Footer
 class StartupScreen(Screen[None]):
     HELP_TITLE = "Connecting"
     SHOWS_SEARCH_HELP = False
-    BINDINGS = [Binding("r", "retry", "Retry", id="reload")]
+    BINDINGS = [Binding("r", "retry", "Retry", id="reload", tooltip="Try to connect again")]
 
     @dataclass
     class Connected(Message):
