@@ -10,6 +10,11 @@ import argparse
 import getpass
 import os
 import sys
+
+# httpx's package import pulls in its optional command-line client (httpx._main -> click, ~25 ms of
+# start-up) whenever click is installed (uvicorn installs it). We never use that client; a None entry
+# makes httpx take its own documented fallback (`except ImportError`) instead.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 from collections.abc import Callable, Mapping
 
 from stages_tui import __version__
