@@ -207,3 +207,15 @@ async def test_paging_after_the_last_page_emptied_moves_to_the_new_last_page():
         await settle(pilot)
         assert status(pilot).startswith("page 2/2 · 10 total")
         assert db_stage(sandbox, 11) is None
+
+
+async def test_the_name_column_takes_the_width_left_over():
+    from textual.widgets.data_table import ColumnKey
+
+    app, _, _ = build()
+    async with running(app, size=(160, 30)) as (pilot, _):
+        table = app.screen.query_one(StageTable)
+        assert table.columns[ColumnKey("name")].width == 160 - 90 - 2
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert table.columns[ColumnKey("name")].width == 20  # the minimum

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from stages_tui.api import Stage
 
 from ..display import clean, literal, local_time, publish_window
 
 # (column key, label, width). Widths are fixed so long or wide server text is cut with
-# an ellipsis instead of stretching the table past the screen.
+# an ellipsis instead of stretching the table past the screen; the Name column then
+# takes whatever width the terminal has left (at least NAME_MIN_WIDTH).
 COLUMNS: list[tuple[str, str, int]] = [
     ("id", "ID", 5),
     ("name", "Name", 27),
@@ -21,6 +24,10 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("window", "Publish window", 23),
     ("modified", "Modified", 16),
 ]
+
+
+NAME_MIN_WIDTH = 20
+SCROLLBAR_WIDTH = 2
 
 
 def _day(value) -> str:
@@ -59,6 +66,24 @@ class StageTable(DataTable):
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_name_column(event.size.width)
+
+    def fit_name_column(self, table_width: int) -> None:
+        """Give the Name column the width the other (fixed) columns leave free."""
+        fixed = sum(width for key, _, width in COLUMNS if key != "name")
+        padding = 2 * self.cell_padding * len(COLUMNS)
+        wanted = max(NAME_MIN_WIDTH, table_width - fixed - padding - SCROLLBAR_WIDTH)
+        column = self.columns.get(ColumnKey("name"))
+        if column is None or column.width == wanted:
+            return
+        column.width = wanted
+        # DataTable has no public "set column width" in Textual 8.2.8 (pinned): these are
+        # what its own add_column/update_cell use to re-measure and redraw.
+        self._require_update_dimensions = True
+        self._clear_caches()
+        self.refresh()
 
     @property
     def current_id(self) -> int | None:
