@@ -11,6 +11,10 @@ import getpass
 import os
 import sys
 
+from stages_tui import startup_gc
+
+startup_gc.relax()  # until the app is built (make_app) or a non-TUI command starts: see startup_gc
+
 # httpx's package import pulls in its optional command-line client (httpx._main -> click, ~25 ms of
 # start-up) whenever click is installed (uvicorn installs it). We never use that client; a None entry
 # makes httpx take its own documented fallback (`except ImportError`) instead.
@@ -201,6 +205,8 @@ def _run_tui(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["sandbox"], ["move"], ["config"]):
+        startup_gc.settle()  # no TUI start-up to speed up
     try:
         if argv[:1] == ["sandbox"]:
             from stages_tui.sandbox.serve import main as sandbox_main

@@ -195,8 +195,12 @@ class StagesApp(App[None]):
 
 def make_app(settings: Settings, client: MauticClient | None = None) -> StagesApp:
     """Build the app; the client is built from the settings unless one is given."""
+    from stages_tui import startup_gc
+
     if client is None:
         from stages_tui.config import build_client
 
         client = build_client(settings)
-    return StagesApp(settings, client)
+    app = StagesApp(settings, client)
+    startup_gc.settle()  # start-up objects are built: freeze them, normal GC from here
+    return app
