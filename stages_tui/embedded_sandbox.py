@@ -21,14 +21,14 @@ def prepare_sandbox_db(db_path: Path, *, fresh: bool = False, contacts: int = SA
     Seeds into a temporary file and renames it into place, so an interrupted first run
     never leaves a half-seeded database behind.
     """
-    from stages_tui.sandbox.app import SandboxConfig, create_app
-    from stages_tui.sandbox.seed import seed
-
     if fresh:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     if db_path.exists():
         return
+    from stages_tui.sandbox.app import SandboxConfig, create_app
+    from stages_tui.sandbox.seed import seed  # only when seeding: not on every start
+
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(db_path.name + ".seeding")
     for suffix in ("", "-wal", "-shm", "-journal"):

@@ -44,6 +44,7 @@ class StagesApp(App[None]):
         self.settings = settings
         self.client = client
         self.categories: list[Category] = []
+        self._categories_requested = False
         self._undo: Stage | None = None
         self.stages_in_flight: set[int] = set()  # ids with a publish toggle being sent
         self.sub_title = settings.connection_label
@@ -57,7 +58,12 @@ class StagesApp(App[None]):
             self.notify(f"Unknown theme {self.settings.theme!r}; using the default.",
                         severity="warning", markup=False)
         self.set_keymap(dict(self.settings.keymap))
-        self._load_categories()
+
+    def page_shown(self) -> None:
+        """A stage page is on screen: load the categories now, once (kept off the first page's path)."""
+        if not self._categories_requested:
+            self._categories_requested = True
+            self._load_categories()
 
     def get_default_screen(self) -> Screen:
         # The list is the first screen and its first page the connection check; the

@@ -195,8 +195,10 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
             self.state = "empty"
             self._show_message(self._empty_text())
         self._update_status()
+        # After the paint: the page shown first, then the work that can wait (prefetch, categories).
         if self.page < self.pages and self._cache.get(self.list_query, self.page + 1) is None:
-            self._prefetch(self.list_query, self.page + 1)
+            self.call_after_refresh(self._prefetch, self.list_query, self.page + 1)
+        self.call_after_refresh(self.app.page_shown)
 
     def _empty_text(self) -> Text:
         query = self.list_query
