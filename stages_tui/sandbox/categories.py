@@ -10,7 +10,7 @@ from typing import Any
 
 from . import listing
 from .errors import ValidationError, server_error
-from .phpish import clean_text, filter_bool, php_truthy
+from .phpish import clean_text, filter_bool
 from .search import category_filter
 from .stages import CATEGORY_PROPERTIES, TEXT_PROPERTIES
 from .store import Identity, Store
@@ -53,17 +53,9 @@ def list_page(store: Store, query: dict[str, Any],
               identity: Identity) -> tuple[int, list[dict[str, Any]]]:
     page = listing.paging(query)
     order = listing.order_by(query, resolve_column) or ["c.title ASC", "c.id ASC"]
-    search_sql, params = category_filter(str(query.get("search") or ""),
-                                         user_id=identity.user_id, conn=store.conn)
-    conditions = [search_sql]
-    params = list(params)
-    where = listing.where(query, resolve_column)
-    if where is not None:
-        conditions.extend(where[0])
-        params.extend(where[1])
-    elif php_truthy(query.get("published")):
-        conditions.append("c.is_published = 1")
-    where_sql = listing.combine(conditions)
+    search = category_filter(str(query.get("search") or ""), user_id=identity.user_id,
+                             conn=store.conn)
+    where_sql, params = listing.filters(query, search, resolve_column, "c.is_published")
     total = store.scalar(f"SELECT COUNT(*) FROM categories c WHERE {where_sql}", params)
     limit_sql, limit_params = page.sql()
     rows = store.rows(f"SELECT c.* FROM categories c WHERE {where_sql} "

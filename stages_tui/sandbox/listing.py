@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .errors import server_error
-from .phpish import as_list, php_int
+from .phpish import as_list, php_int, php_truthy
 
 DEFAULT_LIMIT = 30
 
@@ -179,3 +179,17 @@ def _scalar(value: Any) -> Any:
 def combine(conditions: list[str]) -> str:
     parts = [c for c in conditions if c and c != "1=1"]
     return " AND ".join(f"({c})" for c in parts) if parts else "1=1"
+
+
+def filters(query: dict[str, Any], search: tuple[str, list[Any]], resolve: Resolver,
+            published_column: str) -> tuple[str, list[Any]]:
+    """The WHERE of an ORM entity list: the search, then `where[]`, or `published` only
+    when there is no `where[]` (Mautic drops its forced filters once `where` is given)."""
+    conditions, params = [search[0]], list(search[1])
+    custom = where(query, resolve)
+    if custom is not None:
+        conditions.extend(custom[0])
+        params.extend(custom[1])
+    elif php_truthy(query.get("published")):
+        conditions.append(f"{published_column} = 1")
+    return combine(conditions), params

@@ -7,7 +7,6 @@ from typing import Any
 from . import listing
 from .errors import server_error
 from .search import stage_filter
-from .phpish import php_truthy
 from .stage_input import TRACKED, check_storable, missing_category
 from .store import Identity, Store, to_api_time
 
@@ -109,17 +108,9 @@ def list_page(store: Store, query: dict[str, Any],
         raise server_error()
     page = listing.paging(query)
     order = listing.order_by(query, resolve_order_column) or ["s.id ASC"]
-    search_sql, params = stage_filter(str(query.get("search") or ""), user_id=identity.user_id,
-                                     conn=store.conn)
-    conditions = [search_sql]
-    params = list(params)
-    where = listing.where(query, resolve_column)
-    if where is not None:
-        conditions.extend(where[0])
-        params.extend(where[1])
-    elif php_truthy(query.get("published")):
-        conditions.append("s.is_published = 1")
-    where_sql = listing.combine(conditions)
+    search = stage_filter(str(query.get("search") or ""), user_id=identity.user_id,
+                          conn=store.conn)
+    where_sql, params = listing.filters(query, search, resolve_column, "s.is_published")
     total = store.scalar(f"SELECT COUNT(*) {_FROM} WHERE {where_sql}", params)
     limit_sql, limit_params = page.sql()
     rows = store.rows(f"{_SELECT} WHERE {where_sql} ORDER BY {', '.join(order)}{limit_sql}",
