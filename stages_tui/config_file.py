@@ -137,7 +137,8 @@ def check_secret_source(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # Built on first validation: most starts have no config file (see load_config_file).
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class ProfileConfig(_Strict):
@@ -210,7 +211,7 @@ def load_config_file(path: Path) -> ConfigFile:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return ConfigFile()
+        return ConfigFile.model_construct()  # all defaults: nothing to validate
     except OSError as exc:
         raise ConfigError(f"config error in {path}: cannot read: {exc.strerror}") from None
     import tomllib  # lazy: only when there is a file to read

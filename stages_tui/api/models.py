@@ -220,7 +220,8 @@ class StageDraft(BaseModel):
     """
 
     # Strict: keep values as given (no silent coercion); problems() judges them.
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # defer_build: validators are built on first use, not at import (not needed for the first page).
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     name: str = ""
     weight: int | float | str = 0
@@ -317,6 +318,8 @@ def wire_publish_date(value: datetime | str | None) -> str | None:
 class ContactStage(_ApiModel):
     """The stage as nested in a contact (no publish dates, category reduced to nothing)."""
 
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
+
     id: Int
     name: Text = ""
     weight: Annotated[int, BeforeValidator(lambda v: 0 if v is None else _read_int(v))] = 0
@@ -328,6 +331,8 @@ class Contact(_ApiModel):
     Names and email come from ``fields.all`` (Mautic's flat alias -> value map), falling
     back to ``fields.core.<alias>.value``.
     """
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
 
     id: Int
     firstname: OptionalText = None
@@ -371,6 +376,8 @@ _EVENT_NAME = re.compile(r"^\s*(\d+)\s*:\s?(.*)$", re.DOTALL)
 
 class StageChange(BaseModel):
     """One row of a contact's stage log (activity event ``stage.changed``)."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
 
     when: datetime | None
     stage_id: int | None
