@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, Static
 from stages_tui.api.errors import MauticError
 from stages_tui.api.models import Contact, Page
 from stages_tui.tui.display import NONE, literal
+from stages_tui.tui.widgets.rows import cursor_row_id
 
 DEBOUNCE_SECONDS = 0.25
 PLACEHOLDER = "Search contacts: words, email:, name:, ids:1,2, stage:  (enter: search now)"
@@ -278,11 +279,7 @@ class ContactSearch(Vertical):
 
     @property
     def highlighted_id(self) -> int | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(row_key.value) if row_key.value is not None else None
+        return cursor_row_id(self.table)
 
     @property
     def highlighted(self) -> Contact | None:

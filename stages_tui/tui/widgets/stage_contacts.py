@@ -21,6 +21,7 @@ from stages_tui.api.models import Contact, Page, Stage
 from stages_tui.moves import MoveItem, MoveReport, move_contacts
 from stages_tui.tui.display import NONE, clean, literal, local_time
 from stages_tui.tui.messages import ContactsMoved
+from stages_tui.tui.widgets.rows import cursor_row_id
 
 
 class StageContacts(Vertical):
@@ -185,11 +186,7 @@ class StageContacts(Vertical):
 
     @property
     def highlighted_id(self) -> int | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if value is None else int(value)
+        return cursor_row_id(self.table)
 
     @property
     def highlighted(self) -> Contact | None:

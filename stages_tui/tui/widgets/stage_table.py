@@ -11,6 +11,7 @@ from textual.widgets.data_table import ColumnKey
 from stages_tui.api import Stage
 
 from ..display import clean, literal, local_time, publish_window
+from .rows import cursor_row_id
 
 # (column key, label, width). Widths are fixed so long or wide server text is cut with
 # an ellipsis instead of stretching the table past the screen; the Name column then
@@ -87,10 +88,7 @@ class StageTable(DataTable):
 
     @property
     def current_id(self) -> int | None:
-        if self.row_count == 0:
-            return None
-        row_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return int(row_key.value) if row_key.value is not None else None
+        return cursor_row_id(self)
 
     def show(self, stages: list[Stage], keep_id: int | None = None,
              keep_index: int | None = None) -> None:
