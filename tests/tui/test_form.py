@@ -85,8 +85,12 @@ async def test_local_validation_errors_show_at_the_fields_and_nothing_is_sent():
         assert "Not a real date" in field_error(app, "publish_up")
         assert "YYYY-MM-DD HH:MM" in field_error(app, "publish_down")
         assert form.query_one("#name", Input).has_focus  # the first bad field
-        assert "name, weight, publish up, publish down" in str(
-            form.query_one("#form-error", Static).content)
+        banner = form.query_one("#form-error", Static)
+        assert "name, weight, publish up, publish down" in str(banner.content)
+        # the banner sits under the fields, so it must point up at them
+        assert "marked above" in str(banner.content)
+        order = list(form.query("*"))
+        assert order.index(banner) > max(order.index(f) for f in form.query(Field))
         assert transport.sent_bodies("POST") == []
         # fixing the name moves the focus to the next bad field on the next save
         await set_input(pilot, "#name", "Fine")

@@ -208,7 +208,7 @@ class StageFormScreen(StageObserver, Screen[None]):
             field.set_error(errors.get(name))
         banner = self.query_one("#form-error", Static)
         if general is None and errors:
-            general = "Please fix the fields marked below: " + ", ".join(
+            general = "Please fix the fields marked above: " + ", ".join(
                 LABELS.get(name, name) for name in errors) + "."
         banner.display = bool(general)
         banner.update(Text(general or ""))
