@@ -65,6 +65,33 @@ def _paging(start: int, limit: int) -> list[tuple[str, str]]:
     return [("start", str(start)), ("limit", str(limit))]
 
 
+def _search_paging_order(
+    what: str,
+    columns: Mapping[str, str],
+    *,
+    search: str,
+    start: int,
+    limit: int,
+    order_by: str | None,
+    order_dir: str,
+) -> list[tuple[str, str]]:
+    """``search``, paging and ``orderBy``/``orderByDir``, shared by the list endpoints."""
+    params: list[tuple[str, str]] = []
+    if search.strip():
+        params.append(("search", search.strip()))
+    params += _paging(start, limit)
+    if order_by:
+        column = columns.get(order_by)
+        if column is None:
+            raise ValueError(f"cannot order {what} by {order_by!r}")
+        # A tie-breaker keeps paging stable when the column repeats (weights, categories,
+        # last_active: NULL for API-created contacts), and MySQL and SQLite break ties
+        # differently; ",id" makes pages stable and identical.
+        params.append(("orderBy", column if column == "id" else f"{column},id"))
+        params.append(("orderByDir", _direction(order_dir)))
+    return params
+
+
 def stage_list_params(
     *,
     search: str,
@@ -76,17 +103,10 @@ def stage_list_params(
     minimal: bool,
 ) -> list[tuple[str, str]]:
     """Query parameters for ``GET /api/stages``."""
-    params: list[tuple[str, str]] = []
-    if search.strip():
-        params.append(("search", search.strip()))
-    params += _paging(start, limit)
-    if order_by:
-        column = STAGE_ORDER_COLUMNS.get(order_by)
-        if column is None:
-            raise ValueError(f"cannot order stages by {order_by!r}")
-        # A tie-breaker keeps paging stable when the column repeats (weights, categories).
-        params.append(("orderBy", column if column == "id" else f"{column},id"))
-        params.append(("orderByDir", _direction(order_dir)))
+    params = _search_paging_order(
+        "stages", STAGE_ORDER_COLUMNS,
+        search=search, start=start, limit=limit, order_by=order_by, order_dir=order_dir,
+    )
     if published_only:
         params.append(("published", "1"))
     if minimal:
@@ -111,18 +131,10 @@ def contact_list_params(
     """
     if stage_id is not None and no_stage:
         raise ValueError("stage_id and no_stage exclude each other")
-    params: list[tuple[str, str]] = []
-    if search.strip():
-        params.append(("search", search.strip()))
-    params += _paging(start, limit)
-    if order_by:
-        column = CONTACT_ORDER_COLUMNS.get(order_by)
-        if column is None:
-            raise ValueError(f"cannot order contacts by {order_by!r}")
-        # Tie-breaker: many contacts share last_active (NULL for API-created ones), and
-        # MySQL and SQLite break ties differently; ",id" makes pages stable and identical.
-        params.append(("orderBy", column if column == "id" else f"{column},id"))
-        params.append(("orderByDir", _direction(order_dir)))
+    params = _search_paging_order(
+        "contacts", CONTACT_ORDER_COLUMNS,
+        search=search, start=start, limit=limit, order_by=order_by, order_dir=order_dir,
+    )
     if stage_id is not None:
         params += [
             ("where[0][col]", "stage_id"),
