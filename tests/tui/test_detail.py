@@ -111,6 +111,8 @@ async def test_missing_stage_by_id_says_it_does_not_exist():
         message = str(app.screen.query_one("#detail-message", Static).content)
         assert "Stage #999 does not exist" in message
         assert app.screen.check_action("edit_stage", ()) is None
+        # no contacts panel inviting "press a to assign some" to a stage that is not there
+        assert not app.screen.query_one("#stage-contacts").display
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StageListScreen)

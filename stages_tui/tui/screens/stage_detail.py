@@ -154,6 +154,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
         self.deleted = False
         self._show_message(None)
         self._render_stage()
+        self._contacts().display = True
         self._contacts().set_stage(message.stage)
 
     @on(Failed)
@@ -163,6 +164,8 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             self.deleted = True
             self._show_message(Text(f"Stage #{self.stage_id} does not exist on the server "
                                     "(deleted?). Press escape to go back."))
+            # its contacts panel would offer "press a to assign some" to a stage that is gone
+            self._contacts().display = False
         elif isinstance(message.error, MauticError) or self.stage is None:
             self._show_message(Text.assemble("Could not load the stage: ",
                                              error_text(message.error), "\nPress r to retry."))
@@ -203,6 +206,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             self.deleted = False
             self._show_message(None)
             self._render_stage()
+            self._contacts().display = True
             self._contacts().set_stage(message.stage)
 
     def stage_deleted(self, message: StageDeleted) -> None:
@@ -213,6 +217,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             self.app.pop_screen()
         else:
             self._show_message(Text(f"Stage #{self.stage_id} was deleted."))
+            self._contacts().display = False
             self.refresh_bindings()
 
     def contacts_moved(self, message: ContactsMoved) -> None:
