@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import fields
-from .store import Store, to_api_time
+from .store import Store, publish_details_json, to_api_time
 
 
 @dataclass
@@ -59,14 +59,7 @@ def _stored_value(alias: str, value: Any) -> Any:
 
 def _publish_part(row: Any, deleted: bool) -> dict[str, Any]:
     return {
-        "isPublished": bool(row["is_published"]),
-        "dateAdded": to_api_time(row["date_added"]),
-        "dateModified": to_api_time(row["date_modified"]),
-        "createdBy": row["created_by"],
-        "createdByUser": row["created_by_user"],
-        "modifiedBy": row["modified_by"],
-        "modifiedByUser": row["modified_by_user"],
-        "id": None if deleted else row["id"],
+        **publish_details_json(row, deleted=deleted),
         "points": int(row["points"] or 0),
         "color": row["color"],
     }

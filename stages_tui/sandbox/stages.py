@@ -8,7 +8,7 @@ from . import listing
 from .errors import server_error
 from .search import stage_filter
 from .stage_input import TRACKED, check_storable, missing_category
-from .store import Identity, Store, to_api_time
+from .store import Identity, Store, publish_details_json, to_api_time
 
 # ORM property -> column, for orderBy / where on `s.` (and `c.` for the joined category).
 STAGE_PROPERTIES = {
@@ -78,14 +78,7 @@ def nested_category(cat: dict[str, Any] | None) -> dict[str, Any] | None:
 def to_json(entity: dict[str, Any], *, minimal: bool = False,
             deleted: bool = False) -> dict[str, Any]:
     out = {
-        "isPublished": bool(entity["is_published"]),
-        "dateAdded": to_api_time(entity["date_added"]),
-        "dateModified": to_api_time(entity["date_modified"]),
-        "createdBy": entity["created_by"],
-        "createdByUser": entity["created_by_user"],
-        "modifiedBy": entity["modified_by"],
-        "modifiedByUser": entity["modified_by_user"],
-        "id": None if deleted else entity["id"],
+        **publish_details_json(entity, deleted=deleted),
         "name": entity["name"],
         "category": nested_category(entity.get("category")),
         "weight": entity["weight"],

@@ -37,6 +37,21 @@ def to_api_time(value: str | None) -> str | None:
     return value[:10] + "T" + value[11:19] + "+00:00"
 
 
+def publish_details_json(row: Any, *, deleted: bool = False) -> dict[str, Any]:
+    """The fields Mautic serializes first for stages and contacts alike: FormEntity's
+    publish details, then the id (null in a single-DELETE answer)."""
+    return {
+        "isPublished": bool(row["is_published"]),
+        "dateAdded": to_api_time(row["date_added"]),
+        "dateModified": to_api_time(row["date_modified"]),
+        "createdBy": row["created_by"],
+        "createdByUser": row["created_by_user"],
+        "modifiedBy": row["modified_by"],
+        "modifiedByUser": row["modified_by_user"],
+        "id": None if deleted else row["id"],
+    }
+
+
 class Store:
     """Holds the connection. Callers hold `lock` around every use of `conn`."""
 
