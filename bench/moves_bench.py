@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import httpx  # noqa: E402
 
+from api.sandbox_helpers import LoopbackServer  # noqa: E402
 from stages_tui.api import BasicAuth, MauticClient  # noqa: E402
 from stages_tui.moves import MoveItem, move_contacts  # noqa: E402
 from stages_tui.sandbox.app import SandboxConfig, create_app  # noqa: E402
@@ -43,28 +42,6 @@ PASSWORD = "bench-password"
 def client_for(app) -> MauticClient:
     return MauticClient("http://sandbox", auth=BasicAuth("admin", PASSWORD),
                         transport=httpx.ASGITransport(app=app), timeout=60.0)
-
-
-@contextlib.contextmanager
-def served(app):
-    """The sandbox on a loopback uvicorn socket for the duration; yields its base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 # ------------------------------------------------------------------------------ moves
@@ -94,8 +71,8 @@ def one_move_run(count: int, latency: float, concurrency: int, http: bool) -> tu
             return report, time.perf_counter() - started
 
     if http:
-        with served(app) as url:
-            report, elapsed = asyncio.run(run(MauticClient(url, auth=BasicAuth("admin", PASSWORD), timeout=60.0)))
+        with LoopbackServer(app) as server:
+            report, elapsed = asyncio.run(run(MauticClient(server.url, auth=BasicAuth("admin", PASSWORD), timeout=60.0)))
     else:
         report, elapsed = asyncio.run(run(client_for(app)))
     if not report.ok or len(report.moved) != count:

@@ -12,19 +12,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 
+from api.sandbox_helpers import LoopbackServer  # noqa: E402
 from stages_tui.sandbox.app import SandboxConfig, create_app  # noqa: E402
 from stages_tui.sandbox.seed import is_empty, seed  # noqa: E402
 
@@ -91,32 +90,18 @@ async def bench_asgi(app, cases, requests: int, slow_requests: int) -> None:
 
 
 def bench_socket(app, cases, requests: int, slow_requests: int) -> None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", auth=AUTH, timeout=60) as client:
-            for label, path, query, target in cases:
-                count = requests if target is not None else slow_requests
-                status = client.get(path, params=query).status_code
-                samples = []
-                for _ in range(count):
-                    started = time.perf_counter()
-                    reply = client.get(path, params=query)
-                    samples.append(time.perf_counter() - started)
-                    status = reply.status_code
-                report("socket", label, samples, target, status)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with LoopbackServer(app) as server, \
+            httpx.Client(base_url=server.url, auth=AUTH, timeout=60) as client:
+        for label, path, query, target in cases:
+            count = requests if target is not None else slow_requests
+            status = client.get(path, params=query).status_code
+            samples = []
+            for _ in range(count):
+                started = time.perf_counter()
+                reply = client.get(path, params=query)
+                samples.append(time.perf_counter() - started)
+                status = reply.status_code
+            report("socket", label, samples, target, status)
 
 
 def main(argv: list[str] | None = None) -> int:
