@@ -169,3 +169,22 @@ async def test_f1_in_a_dialog_explains_the_dialogs_keys():
         await pilot.press("n")  # back in the dialog, which still answers
         await pilot.pause()
         assert isinstance(app.screen, StageListScreen)
+
+
+async def test_f1_help_stays_visible_in_the_footer_of_an_80_column_terminal():
+    from textual.widgets._footer import FooterKey
+
+    def visible_help_key(app) -> bool:
+        keys = app.screen.query(FooterKey)
+        width = app.size.width - 14  # the palette key is docked over the right end
+        return any(key.action in ("help", "app.help") and 0 < key.region.right <= width
+                   for key in keys)
+
+    app, _, _ = build()
+    async with running(app, size=(80, 24)) as (pilot, _):
+        await settle(pilot)
+        assert visible_help_key(app)  # list: many keys, cut on the right
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StageDetailScreen)
+        assert visible_help_key(app)
