@@ -169,7 +169,8 @@ class OAuth2ClientCredentials(httpx.Auth):
 def _token_url_for(url: httpx.URL) -> httpx.URL:
     """``http://h/index.php/api/stages`` -> ``http://h/index.php/oauth/v2/token``."""
     path = url.path
-    cut = path.find("/api/")
+    # The last "/api/": a Mautic may live under a folder that is itself called "api".
+    cut = path.rfind("/api/")
     prefix = path[:cut] if cut >= 0 else path.rstrip("/")
     return url.copy_with(path=prefix + TOKEN_PATH, query=None, fragment=None)
 

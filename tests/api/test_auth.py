@@ -162,6 +162,16 @@ async def test_token_url_follows_index_php_prefix():
     assert str(fake.token_requests[0].url) == "http://m.test/index.php/oauth/v2/token"
 
 
+async def test_token_url_for_a_mautic_installed_under_a_folder_named_api():
+    """Only the last /api/ of the request path is the API's: the folder before it stays."""
+    fake = FakeMautic()
+    auth = OAuth2ClientCredentials(CLIENT_ID, SECRET)
+    async with make(fake, auth, base="http://m.test/api/mautic") as client:
+        await client.list_stages()
+    assert str(fake.token_requests[0].url) == "http://m.test/api/mautic/oauth/v2/token"
+    assert str(fake.api_requests[0].url).startswith("http://m.test/api/mautic/api/stages")
+
+
 async def test_token_answer_without_token_is_bad_response():
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"token_type": "bearer"})
