@@ -88,10 +88,25 @@ def _too_many() -> Exception:
     return controller_error(500, BATCH_TOO_MANY)
 
 
-def batch_new(ctx: Ctx) -> Reply:
+def _batch_body_items(ctx: Ctx) -> list[tuple[int | str, dict[str, Any]]]:
+    """The items of a batch new/edit body; more than Mautic's limit is its 500."""
     items = batch_items(ctx.params)
     if len(items) > BATCH_MAX:
         raise _too_many()
+    return items
+
+
+def _batch_reply(status: int, out: dict[Any, Any], codes: list[int],
+                 errors: dict[Any, Any]) -> Reply:
+    """``{"stages", "statusCodes", "errors"?}``: errors only when an item failed."""
+    body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
+    if errors:
+        body["errors"] = php_array(errors)
+    return Reply(status, body)
+
+
+def batch_new(ctx: Ctx) -> Reply:
+    items = _batch_body_items(ctx)
     out: dict[Any, Any] = {}
     codes: list[int] = []
     errors: dict[Any, Any] = {}
@@ -103,16 +118,11 @@ def batch_new(ctx: Ctx) -> Reply:
         except ValidationError as err:
             codes.append(400)
             errors[key] = err.batch_entry()
-    body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
-    if errors:
-        body["errors"] = php_array(errors)
-    return Reply(201, body)
+    return _batch_reply(201, out, codes, errors)
 
 
 def batch_edit(ctx: Ctx, *, put: bool) -> Reply:
-    items = batch_items(ctx.params)
-    if len(items) > BATCH_MAX:
-        raise _too_many()
+    items = _batch_body_items(ctx)
     # Like Mautic: the found entities come first, keyed as in the request; entities a PUT
     # creates are appended after them, and missing ones are dropped.
     found = {key: stages.get(ctx.store, php_int(item["id"]))
@@ -141,10 +151,7 @@ def batch_edit(ctx: Ctx, *, put: bool) -> Reply:
             out[key] = stages.to_json({**entity, **attempted})
             codes.append(400)
             errors[key] = err.batch_entry()
-    body: dict[str, Any] = {"stages": php_array(out), "statusCodes": codes}
-    if errors:
-        body["errors"] = php_array(errors)
-    return Reply(200, body)
+    return _batch_reply(200, out, codes, errors)
 
 
 def batch_delete(ctx: Ctx) -> Reply:
