@@ -171,15 +171,19 @@ async def test_f1_in_a_dialog_explains_the_dialogs_keys():
         assert isinstance(app.screen, StageListScreen)
 
 
-async def test_f1_help_stays_visible_in_the_footer_of_an_80_column_terminal():
+def visible_footer_key(app, actions=("help", "app.help")) -> bool:
     from textual.widgets._footer import FooterKey
 
-    def visible_help_key(app) -> bool:
-        keys = app.screen.query(FooterKey)
-        width = app.size.width - 14  # the palette key is docked over the right end
-        return any(key.action in ("help", "app.help") and 0 < key.region.right <= width
-                   for key in keys)
+    width = app.size.width - 14  # the palette key is docked over the right end
+    return any(key.action in actions and 0 < key.region.right <= width
+               for key in app.screen.query(FooterKey))
 
+
+def visible_help_key(app) -> bool:
+    return visible_footer_key(app)
+
+
+async def test_f1_help_stays_visible_in_the_footer_of_an_80_column_terminal():
     app, _, _ = build()
     async with running(app, size=(80, 24)) as (pilot, _):
         await settle(pilot)
@@ -187,4 +191,16 @@ async def test_f1_help_stays_visible_in_the_footer_of_an_80_column_terminal():
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StageDetailScreen)
+        assert visible_help_key(app)
+
+
+async def test_undo_and_help_both_fit_the_120_column_footer_after_a_delete():
+    app, _, _ = build()
+    async with running(app) as (pilot, _):
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert visible_footer_key(app, ("undo_delete", "app.undo_delete"))
         assert visible_help_key(app)
