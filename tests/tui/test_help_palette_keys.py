@@ -53,6 +53,8 @@ async def test_question_mark_opens_help_on_the_detail_with_its_own_keys():
         keys = rendered(app.screen.query_one("#help-keys", Static))
         assert "Back" in keys and "Edit this stage" in keys and "Next page" not in keys
         assert not app.screen.query("#help-search")
+        # with no search column the keys use the dialog's width instead of wrapping at 40
+        assert app.screen.query_one("#help-keys-box").size.width > 80
 
 
 async def test_question_mark_types_into_inputs_on_the_form():

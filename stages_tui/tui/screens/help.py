@@ -44,7 +44,9 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="dialog", classes="dialog help-dialog"):
             yield Static(Text(f"Help · {self._title}"), classes="dialog-title")
             with Horizontal(id="help-body"):
-                with VerticalScroll(id="help-keys-box"):
+                # Without the search column the keys take the whole width (no wrapping at 40).
+                with VerticalScroll(id="help-keys-box",
+                                    classes="" if self._with_search else "-alone"):
                     yield Static(self._table("Keys", self._keys), id="help-keys")
                 if self._with_search:
                     with VerticalScroll(id="help-search-box"):
