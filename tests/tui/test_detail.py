@@ -116,3 +116,23 @@ async def test_missing_stage_by_id_says_it_does_not_exist():
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StageListScreen)
+
+
+def test_date_modified_explains_a_weight_only_edit_mautic_did_not_date():
+    from rich.console import Console
+
+    from stages_tui.api import Stage
+    from stages_tui.tui.screens.stage_detail import properties_table
+
+    def row(stage: Stage) -> str:
+        console = Console(width=120, record=True, file=open(os.devnull, "w"))
+        console.print(properties_table(stage))
+        return next(line for line in console.export_text().splitlines()
+                    if "Date modified" in line)
+
+    untouched = Stage(id=1, name="Lead", weight=10, is_published=True)
+    assert row(untouched).split("Date modified")[1].strip() == "never"
+    # Mautic 5.1: PATCH {"weight": 22} sets modifiedBy but leaves dateModified null
+    weighed = Stage(id=1, name="Lead", weight=22, is_published=True,
+                    modified_by=1, modified_by_user="Admin User")
+    assert "never" not in row(weighed) and "not recorded" in row(weighed)

@@ -38,6 +38,15 @@ def _who(name: str | None, user_id: int | None) -> Text:
     return text
 
 
+def _modified(stage: Stage) -> Text:
+    if stage.date_modified:
+        return Text(local_time(stage.date_modified))
+    if stage.modified_by is None and not stage.modified_by_user:
+        return Text("never")
+    # Mautic stamps modifiedBy but not dateModified on weight-only or category-only edits.
+    return Text("not recorded (Mautic does not date weight or category edits)", style="dim")
+
+
 def state_text(stage: Stage, now: datetime | None = None,
                colours: dict[str, str] | None = None) -> Text:
     state = publish_state(stage.is_published, stage.publish_up, stage.publish_down, now)
@@ -75,8 +84,7 @@ def properties_table(stage: Stage, now: datetime | None = None,
          else Text(NONE, style="dim")),
         ("Date added", Text(local_time(stage.date_added))),
         ("Created by", _who(stage.created_by_user, stage.created_by)),
-        ("Date modified", Text(local_time(stage.date_modified) if stage.date_modified
-                               else "never")),
+        ("Date modified", _modified(stage)),
         ("Modified by", _who(stage.modified_by_user, stage.modified_by)),
     ]
     for label, value in rows:
