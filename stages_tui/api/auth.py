@@ -39,8 +39,8 @@ class BasicAuth(httpx.Auth):
 class OAuth2ClientCredentials(httpx.Auth):
     """OAuth2 client-credentials grant against Mautic's ``/oauth/v2/token``.
 
-    The token is fetched on first use, reused until ``renew_margin`` seconds before it
-    expires, and fetched again once if Mautic answers 401 (token revoked or expired early).
+    The token is fetched on first use, reused until ``renew_margin`` seconds (at most half
+    its lifetime) before it expires, and fetched again once if Mautic answers 401 (token revoked or expired early).
     The token URL defaults to ``<the part of the request URL before /api/>/oauth/v2/token``,
     so ``https://host/index.php/api/...`` uses ``https://host/index.php/oauth/v2/token``.
     """
@@ -62,7 +62,7 @@ class OAuth2ClientCredentials(httpx.Auth):
         self.renew_margin = renew_margin
         self._clock = clock
         self.__token: str | None = None
-        self._expires_at = 0.0
+        self._renew_at = 0.0
         self._lock: asyncio.Lock | None = None
         self.token_fetches = 0  # how many tokens were fetched (tests, diagnostics)
 
@@ -73,11 +73,11 @@ class OAuth2ClientCredentials(httpx.Auth):
 
     @property
     def has_valid_token(self) -> bool:
-        return self.__token is not None and self._clock() < self._expires_at - self.renew_margin
+        return self.__token is not None and self._clock() < self._renew_at
 
     def forget_token(self) -> None:
         self.__token = None
-        self._expires_at = 0.0
+        self._renew_at = 0.0
 
     def _token_request(self, request: httpx.Request) -> httpx.Request:
         url = self.token_url or _token_url_for(request.url)
@@ -117,7 +117,10 @@ class OAuth2ClientCredentials(httpx.Auth):
         if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
             expires_in = 3600
         self.__token = token
-        self._expires_at = self._clock() + float(expires_in)
+        # Mautic's token lifetime is a setting; a short one (1 minute) gets half of it as
+        # the margin, else every request would fetch a token first.
+        margin = min(self.renew_margin, float(expires_in) / 2)
+        self._renew_at = self._clock() + float(expires_in) - margin
         self.token_fetches += 1
 
     def _authorize(self, request: httpx.Request) -> None:

@@ -103,6 +103,22 @@ async def test_token_renewed_shortly_before_expiry():
     assert fake.api_auth[-1] == "Bearer tok2"
 
 
+async def test_short_token_lifetime_is_still_reused():
+    """Mautic's access token lifetime is a setting (minutes); at 1 minute a 60 s renewal
+    margin would fetch a new token before every request."""
+    fake = FakeMautic(expires_in=60)
+    clock = FakeClock()
+    auth = OAuth2ClientCredentials(CLIENT_ID, SECRET, clock=clock, renew_margin=60)
+    async with make(fake, auth) as client:
+        await client.list_stages()
+        clock.now += 10
+        await client.list_stages()
+        assert len(fake.token_requests) == 1
+        clock.now += 25  # past half the lifetime: renewed
+        await client.list_stages()
+    assert len(fake.token_requests) == 2
+
+
 async def test_renewed_once_on_401():
     fake = FakeMautic()
     auth = OAuth2ClientCredentials(CLIENT_ID, SECRET, clock=FakeClock())
