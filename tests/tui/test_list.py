@@ -175,11 +175,13 @@ async def test_server_error_shows_its_message_and_r_retries():
         assert "SQLSTATE[HY000] [2002] Connection refused" in message
         assert "HTTP 500" in message and "Press r to retry" in message
         assert app.screen.current_stage() is None
+        assert "could not load" in status(pilot)  # not just the last page's "12 total"
         transport.faults.clear()
         await pilot.press("r")
         await settle(pilot)
         assert row_ids(pilot) == [1, 2, 3, 4, 5]
         assert not app.screen.query_one("#list-message").display
+        assert "could not load" not in status(pilot)
 
 
 async def test_unreachable_mid_session_is_an_error_state_not_a_crash():

@@ -239,6 +239,9 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
             parts.append(Text("published only", style="bold"))
         if self.state == "loading":
             parts.append(Text("loading…", style="italic"))
+        elif self.state == "error":
+            # page and total above are from the last page that did load
+            parts.append(Text("could not load (r retries)", style="bold"))
         self.query_one("#status", Static).update(Text(" · ").join(parts))
         self._refresh_bindings_soon()
 
