@@ -13,17 +13,8 @@ from stages_tui.config import ConfigError
 SECRET = "hunter2-do-not-print"
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Config and data in a temp dir; no stray MAUTIC_* or STAGES_TUI_* from the caller."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith(("MAUTIC_", "STAGES_TUI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("STAGES_TUI_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("STAGES_TUI_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
+# Every test here runs with config and data in a temp dir (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated_env")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,8 @@ from stages_tui.config import prepare_sandbox_db
 SECRET = "hunter2-do-not-print"
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("MAUTIC_", "STAGES_TUI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("STAGES_TUI_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("STAGES_TUI_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
+# Every test here runs with config and data in a temp dir (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated_env")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -85,16 +84,6 @@ async def test_mauticss_refusal_is_reported_with_its_message(sandbox):
     assert code == 1 and out == ""
     assert err.startswith("stages-tui move: Authentication failed: ")
     assert "wrong-password" not in err
-
-
-@pytest.fixture
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("MAUTIC_", "STAGES_TUI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("STAGES_TUI_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("STAGES_TUI_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
 
 
 def test_the_command_line_moves_a_contact_in_the_embedded_sandbox(isolated_env, capsys):
