@@ -241,6 +241,35 @@ async def test_a_failed_search_says_so_in_the_status_line_and_recovers(sandbox):
         assert status(dialog).startswith("10 found") and not line.has_class("-error")
 
 
+async def test_after_a_failed_search_enter_retries_it(sandbox):
+    # Walk-through: enter jumped to the (empty) results, so a second enter did nothing and
+    # nothing said how to retry. Now the status says so and enter, pressed again, retries.
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        sandbox.transport.down = True
+        await search(pilot, dialog, "person1")
+        assert "· enter retries" in status(dialog)
+        assert dialog.search.input.has_focus
+        sandbox.transport.down = False
+        await pilot.press("enter")
+        await settle(pilot)
+        assert status(dialog).startswith("10 found")
+
+
+async def test_a_failed_page_is_retried_by_enter_not_restarted_at_page_1(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        dialog.query_one(DataTable).focus()
+        sandbox.transport.down = True
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert status(dialog).startswith("Search failed") and dialog.search.input.has_focus
+        sandbox.transport.down = False
+        await pilot.press("enter")
+        await settle(pilot)
+        assert status(dialog).startswith("45 found · page 2/2")
+
+
 async def test_a_move_when_mautic_is_unreachable_reports_it_and_keeps_the_selection(sandbox):
     async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
         dialog = await open_dialog(pilot, sandbox, stage(2, "Qualified"))

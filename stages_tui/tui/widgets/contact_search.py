@@ -169,8 +169,10 @@ class ContactSearch(Vertical):
     @on(Input.Submitted, "#contact-search-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.terms = event.value.strip()
-        self.start = 0
+        terms = event.value.strip()
+        if not (self._state == "error" and terms == self.terms):
+            self.start = 0  # (after a failure, the same terms retry the page that failed)
+        self.terms = terms
         self.run_search(debounce=False)
         self.table.focus()
 
@@ -200,9 +202,7 @@ class ContactSearch(Vertical):
         if (message.query, message.start) != (self.terms, self.start):
             return  # an older query answered late
         if message.error is not None:
-            self._state = "error"
-            self._error_text = f"Search failed: {message.error.user_message}"
-            self._paint_status()
+            self._fail(f"Search failed: {message.error.user_message}")
             return
         assert message.page is not None
         if not message.page.items and self.start > 0 and message.page.total > 0:
@@ -222,9 +222,15 @@ class ContactSearch(Vertical):
 
         if event.worker.group == "contact-search" and event.state == WorkerState.ERROR:
             # Not a MauticError: still say so where the user is looking.
-            self._state = "error"
-            self._error_text = f"Search failed: {type(event.worker.error).__name__}: {event.worker.error}"
-            self._paint_status()
+            self._fail(f"Search failed: {type(event.worker.error).__name__}: {event.worker.error}")
+
+    def _fail(self, text: str) -> None:
+        """Say why, and put the user back in the search box, where enter retries (the
+        results table enter jumped to has nothing new to offer)."""
+        self._state = "error"
+        self._error_text = f"{text} · enter retries"
+        self._paint_status()
+        self.input.focus()
 
     # ------------------------------------------------------------------ painting
 
