@@ -256,6 +256,20 @@ async def test_after_a_failed_search_enter_retries_it(sandbox):
         assert status(dialog).startswith("10 found")
 
 
+async def test_a_long_search_error_wraps_and_keeps_the_selection_count_in_view(sandbox):
+    # Walk-through at 80 columns: the error (with the server URL) filled the one status line
+    # and cut off "N selected", the count a retry after a failed move depends on.
+    async with HostApp(sandbox.client).run_test(size=(80, 24)) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        await search(pilot, dialog, "ids:16,17")
+        await select(pilot, dialog, 16)
+        sandbox.transport.down = True
+        await search(pilot, dialog, "person")
+        line = dialog.query_one("#contact-search-status", Static)
+        assert status(dialog).endswith("1 selected")
+        assert line.size.height >= 2 and line.size.height * line.size.width >= len(status(dialog))
+
+
 async def test_a_failed_page_is_retried_by_enter_not_restarted_at_page_1(sandbox):
     async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
         dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))

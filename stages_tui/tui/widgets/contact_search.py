@@ -41,7 +41,7 @@ class ContactSearch(Vertical):
     DEFAULT_CSS = """
     ContactSearch { height: 1fr; }
     ContactSearch > #contact-search-input { margin-bottom: 0; }
-    ContactSearch > #contact-search-status { height: 1; padding: 0 1; color: $text-muted; }
+    ContactSearch > #contact-search-status { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     ContactSearch > #contact-search-status.-error { color: $error; }
     ContactSearch > DataTable { height: 1fr; }
     """
