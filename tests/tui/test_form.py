@@ -284,3 +284,25 @@ async def test_saving_a_stage_deleted_elsewhere_offers_to_recreate_it():
         assert db_stage(sandbox, 13)["weight"] == 11  # PUT on a missing id creates a new one
         assert any("no longer existed, so it was created again as “Lead” (#13)" in t
                    for t in recorder.toasts)
+
+
+async def test_a_conflict_shows_the_servers_copy_on_the_list_and_no_stale_date():
+    app, sandbox, _ = build()
+    conn = sandbox.state.store.conn
+    async with running(app) as (pilot, _):
+        await open_form(pilot, "e")
+        await set_input(pilot, "#name", "Mine")
+        # Mautic dates no weight-only edit: dateModified stays the one the form opened with
+        conn.execute("UPDATE stages SET weight = 77, modified_by_user = 'Eve' WHERE id = 1")
+        conn.commit()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        text = str(app.screen.query_one("#conflict-message", Static).content)
+        assert "(by Eve)" in text and "2024-05-02" not in text  # that date is not this change
+        await pilot.press("r")  # reload theirs, then leave without saving
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StageListScreen)
+        assert str(app.screen.table.get_row("1")[3]).strip() == "77"  # the list shows the server's copy too

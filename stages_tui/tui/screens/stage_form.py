@@ -330,11 +330,17 @@ class StageFormScreen(StageObserver, Screen[None]):
     def _conflict(self, message: Conflict) -> None:
         self._done_saving()
         server = message.server
+        # The list and detail underneath show the server's copy from now on, whatever is chosen.
+        self.app.post_message(StageSaved(server, created=False))
         theirs = changed_fields(values_from_stage(self.stage), values_from_stage(server))
         who = clean(server.modified_by_user) or "someone"
+        # Mautic dates no weight or category edit: an unchanged date is not when this happened.
+        when = (f"{local_time(server.date_modified)} "
+                if server.date_modified and server.date_modified != self.stage.date_modified
+                else "")
         text = Text.assemble(
             stage_label(server), " was changed on the server since this form opened",
-            f" ({local_time(server.date_modified)} by ", who, ").\n\n",
+            f" ({when}by ", who, ").\n\n",
             "Changed there: ", ", ".join(LABELS[n] for n in theirs) or "only its modification date",
             ".\nYour changes: ", ", ".join(LABELS[n] for n in message.plan.changed) or "none",
             ".\n\nOverwrite sends your changes anyway; reload shows theirs (your edits are dropped).")
