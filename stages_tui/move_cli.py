@@ -24,6 +24,13 @@ class MoveFailed(Exception):
     """Resolution or move failure, with the message for stderr."""
 
 
+def _item_missing(error: NotFound) -> bool:
+    """Mautic's own "Item was not found." (the id does not exist), as opposed to a 404 for the
+    URL itself: a server that is not Mautic (no error body) or Mautic's catch-all route
+    ("Requested URL not found: …"), both meaning the base URL is wrong."""
+    return error.code is not None and not error.message.startswith("Requested URL not found")
+
+
 def _parser():
     from stages_tui.cli import _Parser, connection_parser
 
@@ -43,7 +50,9 @@ async def find_contact(client, value: str) -> Contact:
     if value.isdigit():
         try:
             return await client.get_contact(int(value))
-        except NotFound:
+        except NotFound as error:
+            if not _item_missing(error):
+                raise
             raise MoveFailed(f"no contact with id {value}") from None
     if "@" not in value:
         raise MoveFailed(f"{value!r} is neither a contact id nor an email address")
@@ -72,8 +81,10 @@ async def find_stage(client, value: str) -> Stage:
     if value.isdigit():
         try:
             return await client.get_stage(int(value))
-        except NotFound:
-            pass  # maybe a stage named like a number
+        except NotFound as error:
+            if not _item_missing(error):
+                raise
+            # maybe a stage named like a number
     wanted = value.casefold()
     page = await client.list_stages(search="", start=0, limit=0, order_by="id")
     matches = [s for s in page.items if s.name.strip().casefold() == wanted]

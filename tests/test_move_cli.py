@@ -86,6 +86,22 @@ async def test_mauticss_refusal_is_reported_with_its_message(sandbox):
     assert "wrong-password" not in err
 
 
+@pytest.mark.parametrize("answer", [
+    httpx.Response(404, text="<h1>File not found</h1>"),  # not Mautic at all (python -m http.server)
+    httpx.Response(404, json={"errors": [  # Mautic's catch-all route: the base URL is wrong
+        {"message": "Requested URL not found: /mautic/api/contacts/5", "code": 404, "type": None}]}),
+])
+async def test_a_404_from_a_wrong_base_url_is_not_reported_as_no_such_contact(answer):
+    # Walk-through: `move 5 7 --url http://127.0.0.1:8954` (a plain web server) said
+    # "no contact with id 5", sending the user after the contact instead of the URL.
+    client = MauticClient("http://example.test/mautic", auth=BasicAuth("admin", "pw"),
+                          transport=httpx.MockTransport(lambda request: answer), retries=0)
+    async with client:
+        code, out, err = await move(client, "5", "7")
+    assert code == 1 and out == ""
+    assert "no contact" not in err and err.startswith("stages-tui move: Not found: ")
+
+
 def test_the_command_line_moves_a_contact_in_the_embedded_sandbox(isolated_env, capsys):
     db = isolated_env / "sandbox.db"
     from stages_tui.config import prepare_sandbox_db
