@@ -306,3 +306,21 @@ async def test_a_conflict_shows_the_servers_copy_on_the_list_and_no_stale_date()
         await settle(pilot)
         assert isinstance(app.screen, StageListScreen)
         assert str(app.screen.table.get_row("1")[3]).strip() == "77"  # the list shows the server's copy too
+
+
+async def test_an_error_goes_away_once_its_field_is_edited():
+    app, _, _ = build()
+    async with running(app) as (pilot, _):
+        form = await open_form(pilot)
+        await set_input(pilot, "#weight", "ten")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        banner = form.query_one("#form-error", Static)
+        assert field_error(app, "name") and field_error(app, "weight")
+        await type_text(pilot, "Fixed")  # the name has the focus
+        await settle(pilot)
+        assert field_error(app, "name") == "" and "whole number" in field_error(app, "weight")
+        assert banner.display and str(banner.content) == "Please fix the fields marked above: weight."
+        await set_input(pilot, "#weight", "10")
+        await settle(pilot)
+        assert field_error(app, "weight") == "" and not banner.display

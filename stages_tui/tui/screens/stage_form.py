@@ -88,6 +88,8 @@ class StageFormScreen(StageObserver, Screen[None]):
             self.categories.append(stage.category)
         self._initial = raw_from_stage(stage)
         self._saving = False
+        self._errored: RawForm | None = None  # the values the field errors were shown for
+        self._summary_banner = False  # the banner lists the bad fields (not a server message)
 
     @property
     def HELP_TITLE(self) -> str:  # noqa: N802 — read by the App's help action
@@ -206,17 +208,45 @@ class StageFormScreen(StageObserver, Screen[None]):
         for field in self.query(Field):
             name = (field.id or "").removeprefix("field-")
             field.set_error(errors.get(name))
-        banner = self.query_one("#form-error", Static)
-        if general is None and errors:
-            general = "Please fix the fields marked above: " + ", ".join(
-                LABELS.get(name, name) for name in errors) + "."
-        banner.display = bool(general)
-        banner.update(Text(general or ""))
+        self._errored = self.raw() if errors else None
+        self._summary_banner = general is None
+        self._show_banner(general if general is not None else self._summary(errors))
         first = first_field(errors)
         if first is not None:
             control: Widget = self.query_one(f"#{first}")
             control.focus()
             control.scroll_visible()
+
+    @staticmethod
+    def _summary(errors) -> str | None:
+        if not errors:
+            return None
+        return "Please fix the fields marked above: " + ", ".join(
+            LABELS.get(name, name) for name in errors) + "."
+
+    def _show_banner(self, text: str | None) -> None:
+        banner = self.query_one("#form-error", Static)
+        banner.display = bool(text)
+        banner.update(Text(text or ""))
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _edited(self, event) -> None:
+        """A field edited since its error was shown loses the error (and the banner its name)."""
+        name = event.control.id
+        if self._errored is None or name not in LABELS:
+            return
+        if getattr(self.raw(), name) == getattr(self._errored, name):
+            return  # not changed since (e.g. the event of the keystroke before ctrl+s)
+        field = self.query_one(f"#field-{name}", Field)
+        if not field.error:
+            return
+        field.set_error(None)
+        if self._summary_banner:
+            left = [f.id.removeprefix("field-") for f in self.query(Field) if f.error]
+            self._show_banner(self._summary(dict.fromkeys(left)))
 
     # ------------------------------------------------------------------ saving
 
