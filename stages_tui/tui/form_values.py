@@ -154,6 +154,9 @@ def parse(raw: RawForm) -> tuple[StageValues | None, dict[str, str]]:
             dates[field] = parse_local(getattr(raw, field))
         except ValueError as error:
             errors[field] = str(error)
+    up, down = dates.get("publish_up"), dates.get("publish_down")
+    if up is not None and down is not None and down <= up:
+        errors["publish_down"] = "Must be after publish up (else the stage is never active)."
     if errors:
         return None, errors
     return StageValues(

@@ -324,3 +324,17 @@ async def test_an_error_goes_away_once_its_field_is_edited():
         await set_input(pilot, "#weight", "10")
         await settle(pilot)
         assert field_error(app, "weight") == "" and not banner.display
+
+
+async def test_publish_down_before_publish_up_is_refused_at_the_field():
+    app, _, transport = build()
+    async with running(app) as (pilot, _):
+        form = await open_form(pilot)
+        await type_text(pilot, "Swapped")
+        await set_input(pilot, "#publish_up", "2026-02-01 10:00")
+        await set_input(pilot, "#publish_down", "2026-01-01 10:00")  # a stage never active
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "after publish up" in field_error(app, "publish_down")
+        assert form.query_one("#publish_down", Input).has_focus
+        assert transport.sent_bodies("POST") == []
