@@ -206,3 +206,12 @@ async def test_undo_and_help_both_fit_the_120_column_footer_after_a_delete():
         await settle(pilot)
         assert visible_footer_key(app, ("undo_delete", "app.undo_delete"))
         assert visible_help_key(app)
+
+
+async def test_the_compact_footer_palette_key_covers_the_right_edge():
+    app, _, _ = build()
+    async with running(app, size=(80, 24)) as (pilot, _):
+        await settle(pilot)
+        footer_line = screen_text(app).splitlines()[-1]
+        # The keys cut underneath used to show through the last column ("^p Paletteh").
+        assert footer_line.endswith("^p Palette"), footer_line
