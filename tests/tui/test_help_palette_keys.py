@@ -215,3 +215,18 @@ async def test_the_compact_footer_palette_key_covers_the_right_edge():
         footer_line = screen_text(app).splitlines()[-1]
         # The keys cut underneath used to show through the last column ("^p Paletteh").
         assert footer_line.endswith("^p Palette"), footer_line
+
+
+async def test_help_on_an_80_column_terminal_stacks_the_search_syntax_under_the_keys():
+    app, _, _ = build()
+    async with running(app, size=(80, 24)) as (pilot, _):
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Next row" in screen_text(app)
+        await pilot.press("end")  # one scroll for both: the keys, then the search syntax
+        await pilot.pause()
+        shown = screen_text(app)
+        # side by side, the syntax column was ~12 cells: "descript…", a word per line
+        assert "name or description contains the word" in shown
+        assert "either term; ( ) groups" in shown

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from ..search_help import SEARCH_SYNTAX
 
 KeyRows = list[tuple[str, str]]
+STACK_BELOW = 100  # terminal columns under which the search syntax goes under the keys
 
 
 def key_rows(screen) -> KeyRows:
@@ -43,6 +44,16 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog help-dialog"):
             yield Static(Text(f"Help · {self._title}"), classes="dialog-title")
+            if self._with_search and self.app.size.width < STACK_BELOW:
+                # Side by side the syntax column is a dozen cells wide there: one scroll,
+                # the keys first, then the search syntax under them at the full width.
+                with VerticalScroll(id="help-body", classes="-stacked"):
+                    yield Static(self._table("Keys", self._keys), id="help-keys")
+                    yield Static(self._table("Search syntax (Mautic)", SEARCH_SYNTAX),
+                                 id="help-search")
+                yield Static(Text("escape closes · ctrl+p opens the command palette",
+                                  style="dim"))
+                return
             with Horizontal(id="help-body"):
                 # Without the search column the keys take the whole width (no wrapping at 40).
                 with VerticalScroll(id="help-keys-box",
