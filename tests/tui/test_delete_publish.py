@@ -19,13 +19,15 @@ async def test_delete_asks_naming_the_stage_then_undo_recreates_it():
         assert isinstance(app.screen, ConfirmModal)
         question = str(app.screen.query_one("#confirm-message", Static).content)
         assert "Delete stage “Lead” (#1)?" in question
+        # undo re-creates the stage only: its contacts stay without a stage (say so first)
+        assert "new id, without its contacts" in question
         await pilot.press("y")
         await settle(pilot)
         assert db_stage(sandbox, 1) is None
         [deleted] = recorder.of(StageDeleted)
         assert deleted.stage_id == 1 and deleted.stage.name == "Lead"
         assert any("Deleted “Lead” (#1). Press u to undo" in t and "new id" in t
-                   for t in recorder.toasts)
+                   and "without its contacts" in t for t in recorder.toasts)
         assert [int(k.value) for k in app.screen.table.rows] == [2, 3, 4, 5, 6]
         assert app.check_action("undo_delete", ()) is True
         await pilot.press("u")

@@ -45,7 +45,8 @@ class StageActions:
             return
         question = Text.assemble("Delete stage ", stage_label(stage), "?\n\n",
                                  "Its contacts are left without a stage. ",
-                                 "You can undo with u right after (the stage gets a new id).")
+                                 "You can undo with u right after: it comes back with a new id, "
+                                 "without its contacts.")
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
@@ -71,7 +72,7 @@ class StageActions:
         kept = deleted.model_copy(update={"id": stage.id})
         self.app.post_message(StageDeleted(stage.id, kept))
         self.app.notify(Text.assemble("Deleted ", stage_label(stage),
-                                      ". Press u to undo (re-creates it with a new id).").plain,
+                                      ". Press u to undo (re-creates it with a new id, without its contacts).").plain,
                         title="Deleted", markup=False, timeout=10)
 
     def action_toggle_published(self) -> None:
