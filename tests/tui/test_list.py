@@ -221,3 +221,22 @@ async def test_the_name_column_takes_the_width_left_over():
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert table.columns[ColumnKey("name")].width == 20  # the minimum
+
+
+async def test_first_load_says_loading_once():
+    import asyncio
+
+    app, _, transport = build()
+    inner = transport.inner
+
+    class Slow:
+        async def handle_async_request(self, request):
+            await asyncio.sleep(0.5)
+            return await inner.handle_async_request(request)
+
+    transport.inner = Slow()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert status(pilot) == "loading… · sort ID ↑"  # it said "loading…" twice
+        await settle(pilot)
+        assert status(pilot) == "page 1/3 · 12 total · sort ID ↑"

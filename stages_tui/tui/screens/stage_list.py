@@ -237,7 +237,7 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
             parts.append(Text.assemble("search “", (query.search, "bold"), "”"))
         if query.published_only:
             parts.append(Text("published only", style="bold"))
-        if self.state == "loading":
+        if self.state == "loading" and self.total is not None:  # else it leads already
             parts.append(Text("loading…", style="italic"))
         elif self.state == "error":
             # page and total above are from the last page that did load
