@@ -28,6 +28,10 @@ async def test_unreachable_server_then_retry_connects():
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, StageListScreen)
+        # the keys work on the list at once (the hidden search input had the focus: j typed)
+        assert app.screen.focused is app.screen.table
+        await pilot.press("j")
+        assert app.screen.table.current_id == 2
 
 
 async def test_wrong_credentials_say_so():

@@ -27,6 +27,9 @@ from .stage_actions import NEEDS_STAGE, STAGE_BINDINGS, StageActions
 
 class StageListScreen(StageActions, StageObserver, Screen[None]):
     HELP_TITLE = "Stage list"
+    # Back with nothing focused (the startup screen popped after a retry): the table, not
+    # the first focusable widget, which is the hidden search input.
+    AUTO_FOCUS = "#stages"
     BINDINGS = [
         Binding("enter,l", "open_stage", "Open", tooltip="Open the highlighted stage", id="open-stage", key_display="enter"),
         Binding("slash", "search", "Search", tooltip="Search in Mautic syntax; enter applies, escape cancels", id="search"),
