@@ -240,3 +240,17 @@ async def test_first_load_says_loading_once():
         assert status(pilot) == "loading… · sort ID ↑"  # it said "loading…" twice
         await settle(pilot)
         assert status(pilot) == "page 1/3 · 12 total · sort ID ↑"
+
+
+async def test_escape_on_the_list_closes_a_search_left_by_tab():
+    app, _, transport = build()
+    async with running(app) as (pilot, _):
+        await pilot.press("slash", *"zzz")
+        await pilot.press("tab")  # out of the box: the bar stayed, saying "escape cancels"
+        await pilot.pause()
+        assert app.screen.query_one(StageTable).has_focus
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.query_one("#search-bar").display
+        assert not any("zzz" in p for p in transport.sent("GET"))
+        assert app.screen.query_one(StageTable).has_focus

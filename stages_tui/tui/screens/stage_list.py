@@ -112,7 +112,7 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         if action in NEEDS_STAGE or action == "open_stage":
             return self.current_stage() is not None or None
         if action == "clear_search":
-            return bool(self.list_query.search) or None
+            return bool(self.list_query.search) or self.query_one(SearchBar).display or None
         return True
 
     # ------------------------------------------------------------------ loading
@@ -302,6 +302,10 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         self.query_one(SearchBar).open(self.list_query.search)
 
     def action_clear_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.display:  # left open by tab or a click: escape cancels it, as its hint says
+            bar.action_cancel()
+            return
         if self.list_query.search:
             self._requery(replace(self.list_query, search=""))
 
