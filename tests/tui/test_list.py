@@ -254,3 +254,18 @@ async def test_escape_on_the_list_closes_a_search_left_by_tab():
         assert not app.screen.query_one("#search-bar").display
         assert not any("zzz" in p for p in transport.sent("GET"))
         assert app.screen.query_one(StageTable).has_focus
+
+
+async def test_a_weight_wider_than_its_column_is_cut_visibly_not_shown_as_another_number():
+    from tui_harness import insert_stage, screen_text
+
+    def data(sandbox):
+        insert_stage(sandbox, 1, "Huge", weight=2147483647)
+        insert_stage(sandbox, 2, "Tiny", weight=-2147483648)
+
+    app, _, _ = build(data=data)
+    async with running(app) as (pilot, _):
+        shown = screen_text(app)
+        # the 6-cell column showed "214748" and "-21474": real-looking, wrong weights
+        assert "214748 " not in shown and "-21474 " not in shown
+        assert "21474…" in shown and "-2147…" in shown

@@ -42,10 +42,11 @@ def row_cells(stage: Stage) -> list[Text]:
         window = window.replace(local_time(stage.publish_up), _day(stage.publish_up)).replace(
             local_time(stage.publish_down), _day(stage.publish_down))
     return [
-        Text(str(stage.id), justify="right"),
+        # Fixed widths: a number too wide is cut with an ellipsis, never shown as another number.
+        Text(str(stage.id), justify="right", no_wrap=True, overflow="ellipsis"),
         literal(stage.name),
         literal(stage.category.title if stage.category else "", style="italic"),
-        Text(str(stage.weight), justify="right"),
+        Text(str(stage.weight), justify="right", no_wrap=True, overflow="ellipsis"),
         Text("yes", style="bold") if stage.is_published else Text("no", style="dim"),
         Text(window, style="" if window != "always" else "dim", no_wrap=True,
              overflow="ellipsis"),
