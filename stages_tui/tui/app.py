@@ -135,8 +135,9 @@ class StagesApp(App[None]):
 
     @on(StageDeleted)
     def _route_deleted(self, message: StageDeleted) -> None:
-        self._undo = message.stage
-        self.refresh_bindings()
+        if message.undoable:
+            self._undo = message.stage
+            self.refresh_bindings()
         for screen in self._observers():
             screen.stage_deleted(message)
 

@@ -20,10 +20,14 @@ class StageSaved(Message):
 
 @dataclass
 class StageDeleted(Message):
-    """A stage was deleted; ``stage`` keeps its last known fields (for undo)."""
+    """A stage was deleted; ``stage`` keeps its last known fields (for undo).
+
+    ``undoable`` is False when someone else deleted it (we only found out): no undo then.
+    """
 
     stage_id: int
     stage: Stage
+    undoable: bool = True
 
 
 @dataclass

@@ -136,3 +136,16 @@ async def test_an_unexpected_error_is_shown_in_full_not_a_crash():
         await pilot.pause()
         assert isinstance(app.screen, StageListScreen) and app.is_running
         assert app.check_action("undo_delete", ()) is True  # the undo was not lost
+
+
+async def test_publishing_a_stage_deleted_elsewhere_says_so_and_drops_its_row():
+    app, sandbox, _ = build()
+    async with running(app) as (pilot, recorder):
+        sandbox.state.store.conn.execute("DELETE FROM stages WHERE id = 1")
+        sandbox.state.store.conn.commit()
+        await pilot.press("p")
+        await settle(pilot)
+        # it said "Not found: Item was not found. (HTTP 404)" and kept the row
+        assert any("“Lead” (#1) no longer exists on the server" in t for t in recorder.toasts)
+        assert [int(k.value) for k in app.screen.table.rows] == [2, 3, 4, 5, 6]
+        assert app.check_action("undo_delete", ()) is False  # not ours to undo

@@ -90,6 +90,12 @@ class StageActions:
         try:
             saved = await self.app.client.edit_stage(
                 stage.id, {"is_published": not stage.is_published})
+        except NotFound:
+            self.app.notify(Text.assemble(stage_label(stage), " no longer exists on the server "
+                                          "(deleted elsewhere).").plain,
+                            title="Publish failed", severity="warning", markup=False)
+            self.app.post_message(StageDeleted(stage.id, stage, undoable=False))
+            return
         except MauticError as error:
             self.app.notify(error_text(error), title="Publish failed", severity="error",
                             markup=False)
