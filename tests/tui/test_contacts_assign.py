@@ -186,6 +186,8 @@ async def test_a_contact_deleted_meanwhile_fails_with_mauticss_reason_and_the_re
         assert "failed: Person17 Tester17 (#17): Contact not found." in text
         assert dialog.query_one("#assign-summary").has_class("-failed")
         assert set(dialog.selected) == {17}
+        # 17 has no row left to unselect: the summary says what the selection is for now.
+        assert text.endswith("1 still selected: ^a retries, ^l clears the selection")
         [moved] = pilot.app.received
         assert sorted(moved.contact_ids) == [16, 18]
 

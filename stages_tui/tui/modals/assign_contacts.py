@@ -217,12 +217,25 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
             self.selected.pop(item.contact_id, None)
         self._paint_selection()
         lines = [report.headline(clean(self.stage.name)), *report.detail_lines()]
+        if self.selected:
+            # Say what the leftover selection is for: a deleted contact in it has no row to
+            # unselect, and ctrl+l is not in the footer.
+            again = self._key_for("add-selected" if report.target_stage_id is not None else "remove-selected")
+            lines.append(f"{len(self.selected)} still selected: {again} retries, "
+                         f"{self._key_for('clear-selection')} clears the selection")
         self._show_summary("\n".join(lines), failed=not report.ok or bool(report.skipped))
         if report.moved:
             self.app.post_message(
                 ContactsMoved(report.moved_ids, report.previous_stage_ids, report.target_stage_id)
             )
         self.search.refresh_results()
+
+    def _key_for(self, binding_id: str) -> str:
+        """The key bound to `binding_id` now (the user may have remapped it), as the footer shows it."""
+        for key, active in self.active_bindings.items():
+            if active.binding.id == binding_id:
+                return self.app.get_key_display(Binding(key, active.binding.action))
+        return binding_id
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "contact-move" and event.state == WorkerState.ERROR:
