@@ -136,3 +136,16 @@ def test_date_modified_explains_a_weight_only_edit_mautic_did_not_date():
     weighed = Stage(id=1, name="Lead", weight=22, is_published=True,
                     modified_by=1, modified_by_user="Admin User")
     assert "never" not in row(weighed) and "not recorded" in row(weighed)
+
+
+async def test_a_stage_deleted_elsewhere_says_so_at_the_top_on_a_small_terminal():
+    from tui_harness import screen_text
+
+    app, sandbox, _ = build()
+    async with running(app, size=(80, 24)) as (pilot, _):
+        sandbox.state.store.conn.execute("DELETE FROM stages WHERE id = 1")
+        sandbox.state.store.conn.commit()
+        await pilot.press("enter")  # the list still has its row
+        await settle(pilot)
+        # below the 13 properties it was off screen: the stage looked alive
+        assert "Stage #1 does not exist on the server" in screen_text(app)

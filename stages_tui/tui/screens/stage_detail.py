@@ -124,8 +124,10 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
         yield Header()
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-title")
-            yield Static("", id="detail-props")
+            # Above the properties: on a small terminal they fill the pane, and "does not
+            # exist" under them was never seen (the stale properties looked alive).
             yield Static("", id="detail-message")
+            yield Static("", id="detail-props")
         yield StageContacts(self.stage if self.stage is not None else self.stage_id,
                             page_size=self.app.settings.page_size, id="stage-contacts")
         yield Footer()
