@@ -38,6 +38,8 @@ def _parser():
         prog=PROG,
         parents=[connection_parser()],
         description="Put a contact into a stage (Mautic's stage 'add' endpoint).",
+        epilog="exit status: 0 the contact is in the stage (moved now, or already there); "
+        "1 not moved (the reason on stderr); 2 bad flags or configuration",
     )
     parser.add_argument("contact", metavar="EMAIL_OR_ID", help="the contact's email (exact, any case) or id")
     parser.add_argument("stage", metavar="STAGE", help="the stage's id or exact name (any case)")

@@ -126,6 +126,13 @@ def test_missing_arguments_exit_2(isolated_env, capsys):
     assert "the following arguments are required: STAGE" in capsys.readouterr().err
 
 
+def test_help_gives_the_exit_codes_scripts_rely_on(isolated_env, capsys):
+    assert cli.main(["move", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "exit status: 0 the contact is in the stage (moved now, or already there);" in out
+    assert "1 not moved (the reason on stderr); 2 bad flags or configuration" in out
+
+
 async def test_server_text_cannot_smuggle_terminal_escapes_into_the_output(sandbox):
     sandbox.conn.execute("UPDATE leads SET firstname = ? WHERE id = 30", ("Eve\x1b]0;pwned\x07\x1b[31m",))
     sandbox.conn.execute("UPDATE stages SET name = ? WHERE id = 2", ("Qual\x1b[2Jified",))
