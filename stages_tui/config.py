@@ -247,10 +247,12 @@ def resolve_settings(
         kind = "oauth2" if client_id and not user else "basic"
     if kind == "basic":
         user = user or (profile.user if profile else None)
-        if not user:
+        if not user:  # (a profile always names its user: the URL came from --url or the env)
+            url_source = "--url" if flags.get("url") else f"{ENV_VARS['url']} ({url})"
+            hint = "" if flags.get("url") else f", or --sandbox to ignore {ENV_VARS['url']}"
             raise ConfigError(
-                "--url needs --user NAME (Basic auth, password from MAUTIC_PASSWORD) "
-                "or --client-id ID (OAuth2, secret from MAUTIC_CLIENT_SECRET)"
+                f"{url_source} needs --user NAME (Basic auth, password from MAUTIC_PASSWORD) "
+                f"or --client-id ID (OAuth2, secret from MAUTIC_CLIENT_SECRET){hint}"
             )
         client_id = None
     else:

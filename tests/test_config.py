@@ -213,6 +213,10 @@ def test_sandbox_db_flag_and_fresh(env, tmp_path):
         ({"theme": "nope"}, {}, "--theme: unknown theme 'nope'"),
         ({}, {"STAGES_TUI_PAGE_SIZE": "1000"}, "STAGES_TUI_PAGE_SIZE: must be an integer between 5 and 500"),
         ({}, {"MAUTIC_URL": "nonsense"}, "MAUTIC_URL: must be an http"),
+        # Walk-through: a MAUTIC_URL left in the shell was blamed on a --url nobody typed.
+        ({}, {"MAUTIC_URL": "https://m.example.com"},
+         "MAUTIC_URL (https://m.example.com) needs --user NAME"),
+        ({}, {"MAUTIC_URL": "https://m.example.com"}, "or --sandbox to ignore MAUTIC_URL"),
         ({"profile": "nope"}, {}, "profiles.nope: no such profile"),
         ({"sandbox": True, "url": "https://m"}, {}, "--sandbox excludes --url"),
         ({"user": "admin"}, {}, "--user needs --url URL (or --profile NAME)"),
