@@ -12,7 +12,7 @@ from typing import TextIO
 
 from stages_tui.api.errors import MauticError, NotFound
 from stages_tui.api.models import Contact, Stage
-from stages_tui.moves import move_contacts
+from stages_tui.moves import MoveItem, move_contacts
 from stages_tui.tui.display import clean
 
 PROG = "stages-tui move"
@@ -110,7 +110,7 @@ async def run_move(client, contact_ref: str, stage_ref: str, out: TextIO, err: T
     except MauticError as exc:
         print(f"{PROG}: {clean(exc.user_message)}", file=err)
         return 1
-    who = f"{clean(contact.display_name)} (#{contact.id})"
+    who = clean(MoveItem.from_contact(contact).who)
     where = f"{clean(stage.name)} (#{stage.id})"
     if report.failed or report.not_sent or report.aborted:
         reason = report.failed[0].reason if report.failed else (report.aborted or "not sent")

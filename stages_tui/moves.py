@@ -29,6 +29,12 @@ class MoveItem:
     stage_id: int | None = None
     stage_name: str | None = None
 
+    @property
+    def who(self) -> str:
+        """"Ann Lee (#8)"; an anonymous contact's label is already "#7"."""
+        id_text = f"#{self.contact_id}"
+        return self.label if self.label == id_text else f"{self.label} ({id_text})"
+
     @classmethod
     def from_contact(cls, contact: Any) -> MoveItem:
         stage = contact.stage
@@ -97,8 +103,8 @@ class MoveReport:
         return text
 
     def detail_lines(self) -> list[str]:
-        lines = [f"failed: {p.item.label} (#{p.item.contact_id}): {p.reason}" for p in self.failed]
-        lines += [f"skipped: {p.item.label} (#{p.item.contact_id}): {p.reason}" for p in self.skipped]
+        lines = [f"failed: {p.item.who}: {p.reason}" for p in self.failed]
+        lines += [f"skipped: {p.item.who}: {p.reason}" for p in self.skipped]
         if self.not_sent:
             lines.append(f"not sent: {len(self.not_sent)} contact(s), stopped before their turn")
         return lines

@@ -41,6 +41,12 @@ async def test_by_ids_says_where_the_contact_came_from(sandbox):
     assert sandbox.stage_of(1) == 2
 
 
+async def test_an_anonymous_contact_is_named_by_its_id_once(sandbox):
+    sandbox.conn.execute("INSERT INTO leads (id) VALUES (300)")
+    sandbox.conn.commit()
+    assert await move(sandbox.client, "300", "Lead") == (0, "moved #300 to Lead (#1)", "")
+
+
 async def test_already_in_the_stage_is_success_without_a_request(sandbox):
     code, out, _ = await move(sandbox.client, "2", "Lead")
     assert (code, out) == (0, "Person02 Tester02 (#2) is already in Lead (#1)")

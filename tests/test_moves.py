@@ -250,3 +250,14 @@ def test_every_contact_ends_in_exactly_one_bucket_and_only_moved_ones_change(
         else:
             assert client.stages[cid] == stage  # nobody else changed
     assert report.previous_stage_ids == {cid: before[cid] for cid in report.moved_ids}
+
+
+def test_an_anonymous_contacts_label_is_not_repeated_in_the_summary():
+    # Mautic's anonymous visitors have no name or email: their label is already "#id".
+    from stages_tui.moves import MoveProblem, MoveReport
+
+    report = MoveReport(2, None, requested=2)
+    report.failed.append(MoveProblem(MoveItem(7, "#7"), "Contact not found."))
+    report.skipped.append(MoveProblem(MoveItem(8, "Ann Lee"), "already in this stage"))
+    assert report.detail_lines() == [
+        "failed: #7: Contact not found.", "skipped: Ann Lee (#8): already in this stage"]
