@@ -104,6 +104,26 @@ async def test_x_does_not_clear_a_contact_moved_elsewhere_meanwhile(sandbox):
         assert "not in this stage (it is in Customer)" in text
 
 
+async def test_x_when_mautic_is_unreachable_says_the_contact_was_not_removed(sandbox):
+    # Walk-through: server killed, x, y: no notification at all (the move stopped before its
+    # request, so it was neither failed nor skipped), only the panel's "could not load".
+    async with host(sandbox).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.query_one(DataTable).focus()
+        first = rows(pilot.app)[0]
+        sandbox.transport.down = True
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        title, text, severity = pilot.app.notes[-1]
+        assert (title, severity) == ("Not moved", "error")
+        assert "Cannot reach Mautic" in text or "connection refused" in text
+        assert sandbox.stage_of(first) == 1 and pilot.app.received == []
+        line = str(pilot.app.query_one("#stage-contacts-status", Static).content)
+        assert line.startswith("Could not load contacts: ") and line.endswith("(r retries)")
+
+
 async def test_m_moves_the_contact_to_a_picked_stage(sandbox):
     async with host(sandbox).run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -135,7 +135,7 @@ class StageContacts(Vertical):
         status = self.query_one("#stage-contacts-status", Static)
         status.set_class(message.error is not None, "-error")
         if message.error is not None:
-            status.update(Text(f"Could not load contacts: {message.error.user_message}"))
+            status.update(Text(f"Could not load contacts: {message.error.user_message} (r retries)"))
             return
         assert message.page is not None
         if not message.page.items and self.start > 0 and message.page.total > 0:
@@ -277,6 +277,9 @@ class StageContacts(Vertical):
             item = problems[0]
             self.app.notify(f"{clean(item.item.label)}: {clean(item.reason)}", title="Not moved",
                             severity="error" if report.failed else "warning", markup=False)
+        elif report.not_sent:  # stopped before its request (e.g. Mautic unreachable): say why
+            self.app.notify(f"{clean(report.not_sent[0].label)}: {clean(report.aborted or 'not sent')}",
+                            title="Not moved", severity="error", markup=False)
         elif report.moved:
             who = clean(report.moved[0].label)
             if report.target_stage_id is None:
