@@ -338,3 +338,22 @@ async def test_publish_down_before_publish_up_is_refused_at_the_field():
         assert "after publish up" in field_error(app, "publish_down")
         assert form.query_one("#publish_down", Input).has_focus
         assert transport.sent_bodies("POST") == []
+
+
+async def test_a_replace_conflict_says_overwriting_undoes_their_change():
+    app, sandbox, _ = build()
+    conn = sandbox.state.store.conn
+    async with running(app) as (pilot, _):
+        form = await open_form(pilot, "e")
+        form.query_one("#replace", Checkbox).value = True  # nothing typed: a plain PUT
+        conn.execute("UPDATE stages SET weight = 5 WHERE id = 1")
+        conn.commit()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")  # replace all fields
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        text = str(app.screen.query_one("#conflict-message", Static).content)
+        # it listed all seven fields as "your changes" and did not say theirs would be undone
+        assert "Your changes: none typed; replace sends every field." in text
+        assert "Overwrite sends your changes anyway (undoing their change to weight)" in text

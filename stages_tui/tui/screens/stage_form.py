@@ -362,7 +362,20 @@ class StageFormScreen(StageObserver, Screen[None]):
         server = message.server
         # The list and detail underneath show the server's copy from now on, whatever is chosen.
         self.app.post_message(StageSaved(server, created=False))
-        theirs = changed_fields(values_from_stage(self.stage), values_from_stage(server))
+        plan = message.plan
+        server_values = values_from_stage(server)
+        theirs = changed_fields(values_from_stage(self.stage), server_values)
+        if plan.replace:
+            typed = changed_fields(values_from_stage(self.stage), plan.values)
+            mine = (", ".join(LABELS[n] for n in typed) if typed else "none typed") + (
+                "; replace sends every field")
+        else:
+            mine = ", ".join(LABELS[n] for n in plan.changed) or "none"
+        # What overwriting would set back: their change to a field this save sends.
+        undone = [n for n in theirs if (plan.replace or n in plan.changed)
+                  and getattr(plan.values, n) != getattr(server_values, n)]
+        undoing = (f" (undoing their change to {', '.join(LABELS[n] for n in undone)})"
+                   if undone else "")
         who = clean(server.modified_by_user) or "someone"
         # Mautic dates no weight or category edit: an unchanged date is not when this happened.
         when = (f"{local_time(server.date_modified)} "
@@ -372,8 +385,9 @@ class StageFormScreen(StageObserver, Screen[None]):
             stage_label(server), " was changed on the server since this form opened",
             f" ({when}by ", who, ").\n\n",
             "Changed there: ", ", ".join(LABELS[n] for n in theirs) or "only its modification date",
-            ".\nYour changes: ", ", ".join(LABELS[n] for n in message.plan.changed) or "none",
-            ".\n\nOverwrite sends your changes anyway; reload shows theirs (your edits are dropped).")
+            ".\nYour changes: ", mine,
+            f".\n\nOverwrite sends your changes anyway{undoing}; reload shows theirs "
+            "(your edits are dropped).")
 
         def chosen(choice: str | None) -> None:
             if choice == "overwrite":
