@@ -209,7 +209,7 @@ async def move_contacts(
                 client, [i.contact_id for i in items], concurrency=concurrency
             )
         except MauticError as error:
-            report.aborted = f"could not read the contacts' current stages: {error.message}"
+            report.aborted = f"could not read the contacts' current stages: {error.user_message}"
             report.not_sent = items
             return report
         # A contact the search did not return is still sent: Mautic's answer (404

@@ -261,3 +261,16 @@ def test_an_anonymous_contacts_label_is_not_repeated_in_the_summary():
     report.skipped.append(MoveProblem(MoveItem(8, "Ann Lee"), "already in this stage"))
     assert report.detail_lines() == [
         "failed: #7: Contact not found.", "skipped: Ann Lee (#8): already in this stage"]
+
+
+async def test_a_failed_stage_check_says_what_kind_of_failure_it_was():
+    from stages_tui.api.errors import Unreachable
+
+    class Down:
+        async def list_contacts(self, **_):
+            raise Unreachable("http://m.example: All connection attempts failed")
+
+    report = await move_contacts(Down(), [MoveItem(1, "Ann")], 2)
+    assert report.aborted == ("could not read the contacts' current stages: "
+                              "Cannot reach Mautic: http://m.example: All connection attempts failed")
+    assert report.not_sent == [MoveItem(1, "Ann")] and report.moved == []
