@@ -269,3 +269,20 @@ async def test_a_weight_wider_than_its_column_is_cut_visibly_not_shown_as_anothe
         # the 6-cell column showed "214748" and "-21474": real-looking, wrong weights
         assert "214748 " not in shown and "-21474 " not in shown
         assert "21474…" in shown and "-2147…" in shown
+
+
+async def test_keys_still_work_after_a_dialog_closes_over_the_empty_list():
+    from stages_tui.tui.screens.stage_form import StageFormScreen
+
+    app, _, _ = build()
+    async with running(app) as (pilot, _):
+        await pilot.press("slash", *"zzz", "enter")  # nothing matches: the table is hidden
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        # the hidden search input took the focus back: n was typed into it
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, StageFormScreen)
