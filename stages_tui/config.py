@@ -209,7 +209,11 @@ def resolve_settings(
         if profile_name not in file.profiles:
             known = ", ".join(sorted(file.profiles)) or "none defined"
             where = path if path.exists() else f"{path} (file does not exist)"
-            raise ConfigError(f"config error in {where}: profiles.{profile_name}: no such profile ({known})")
+            if flags.get("profile"):
+                raise ConfigError(f"config error in {where}: profiles.{profile_name}: no such profile ({known})")
+            if env.get(PROFILE_ENV):  # set in the shell, maybe long ago: name it
+                raise ConfigError(f"{PROFILE_ENV}: no such profile {profile_name!r} in {where} ({known})")
+            raise ConfigError(f"config error in {where}: default_profile: no such profile {profile_name!r} ({known})")
         profile = file.profiles[profile_name]
 
     keymap = {**file.keys, **(profile.keys if profile else {})}

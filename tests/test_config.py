@@ -229,6 +229,19 @@ def test_bad_settings_name_the_source(env, flags, extra_env, message):
     assert message in str(info.value)
 
 
+def test_an_unknown_profile_names_where_its_name_came_from(env):
+    # Walk-through: a default_profile naming no profile, or a STAGES_TUI_PROFILE left in the
+    # shell, was reported as "profiles.prod: no such profile", naming neither.
+    path = write_config(env, 'default_profile = "prod"\n[profiles.staging]\nurl = "https://s.example"\nuser = "u"\n')
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({}, env=env)
+    assert str(info.value) == (
+        f"config error in {path}: default_profile: no such profile 'prod' (staging)")
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({}, env={**env, "STAGES_TUI_PROFILE": "qa"})
+    assert str(info.value) == f"STAGES_TUI_PROFILE: no such profile 'qa' in {path} (staging)"
+
+
 def test_missing_file_with_profile_says_so(env):
     with pytest.raises(ConfigError, match="does not exist"):
         resolve_settings({"profile": "prod"}, env=env)
