@@ -91,7 +91,9 @@ async def find_stage(client, value: str) -> Stage:
     page = await client.list_stages(search="", start=0, limit=0, order_by="id")
     matches = [s for s in page.items if s.name.strip().casefold() == wanted]
     if not matches:
-        raise MoveFailed(f"no stage with id or name {clean(value)!r}")
+        near = [s for s in page.items if wanted and wanted in s.name.casefold()][:5]
+        hint = " or ".join(f"{clean(s.name.strip())!r} (#{s.id})" for s in near)
+        raise MoveFailed(f"no stage with id or name {clean(value)!r}" + (f" (did you mean {hint}?)" if near else ""))
     if len(matches) > 1:
         ids = ", ".join(str(s.id) for s in matches)
         raise MoveFailed(f"{len(matches)} stages are named {clean(value)!r} (ids {ids}); give the id instead")

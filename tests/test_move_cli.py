@@ -68,6 +68,10 @@ async def test_unknown_contact_or_stage_exits_1_with_a_clear_message(sandbox):
     assert await move(sandbox.client, "999", "Lead") == (1, "", "stages-tui move: no contact with id 999")
     assert await move(sandbox.client, "1", "Nowhere") == (
         1, "", "stages-tui move: no stage with id or name 'Nowhere'")
+    # Walk-through: `move x Lead` on the demo data (Engaged Lead, Sales Qualified Lead, …)
+    # only said "no stage"; stage names are exact, so name the near ones.
+    assert await move(sandbox.client, "1", "qual") == (
+        1, "", "stages-tui move: no stage with id or name 'qual' (did you mean 'Qualified' (#2)?)")
     assert await move(sandbox.client, "someone", "Lead") == (
         1, "", "stages-tui move: 'someone' is neither a contact id nor an email address")
 
