@@ -217,6 +217,38 @@ async def test_escape_during_a_move_stops_sending_and_reports_what_was_done():
         assert len(dialog.selected) == 20
         [moved] = pilot.app.received
         assert len(moved.contact_ids) == 10
+        await pilot.press("escape")  # 20 still selected: the first escape only warns
+        await pilot.pause()
+        assert dialog.is_current and "escape again closes" in summary(dialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not dialog.is_current
+
+
+async def test_escape_with_contacts_selected_warns_once_before_dropping_them(sandbox):
+    # Walk-through: escape (which clears a search on the stage list) closed the dialog at once
+    # and silently dropped a selection gathered over pages and searches.
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
+        await search(pilot, dialog, "ids:16,17")
+        await select(pilot, dialog, 16)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dialog.is_current
+        assert summary(dialog) == ("1 selected, not added or removed yet: escape again closes and drops "
+                                   "them (^a adds them, ^r removes them)")
+        await select(pilot, dialog, 17)  # the selection changed: escape warns again
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dialog.is_current and summary(dialog).startswith("2 selected")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not dialog.is_current and sandbox.transport.moves() == []
+
+
+async def test_escape_with_nothing_selected_closes_at_once(sandbox):
+    async with HostApp(sandbox.client).run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, sandbox, stage(1, "Lead"))
         await pilot.press("escape")
         await pilot.pause()
         assert not dialog.is_current

@@ -82,6 +82,7 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
         self.moving = False
         self._cancel: asyncio.Event | None = None
         self._target_stage_id: int | None = None
+        self._close_armed = False  # escape was pressed once with contacts still selected
 
     @property
     def client(self):
@@ -142,6 +143,7 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
         self._paint_selection()
 
     def _paint_selection(self) -> None:
+        self._close_armed = False  # the selection changed: escape asks again before dropping it
         count = len(self.selected)
         self.search.set_status_extra(f"{count} selected" if count else "0 selected (↓ then space selects)")
 
@@ -265,5 +267,14 @@ class AssignContactsModal(ModalScreen[list[MoveReport]]):
     def action_close(self) -> None:
         if self.moving:  # (the stop binding normally takes escape while moving)
             self.action_stop_move()
+            return
+        if self.selected and not self._close_armed:
+            # Escape clears a search elsewhere in the app: one press must not silently drop a
+            # selection gathered over several pages and searches.
+            self._close_armed = True
+            self._show_summary(
+                f"{len(self.selected)} selected, not added or removed yet: escape again closes and drops "
+                f"them ({self._key_for('add-selected')} adds them, {self._key_for('remove-selected')} "
+                "removes them)", failed=True)
             return
         self.dismiss(self.reports)
