@@ -86,3 +86,25 @@ async def test_palette_move_contact_to_stage_runs_the_quick_move():
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ContactPickerModal)
+
+
+async def test_contacts_panel_keys_work_as_soon_as_the_detail_screen_opens():
+    # The panel advertises x / m; they must not need a tab first (the properties pane had the focus).
+    from stages_tui.tui.modals.confirm import ConfirmModal
+    from stages_tui.tui.modals.stage_picker import StagePickerModal
+
+    app, sandbox, _ = build()
+    add_contacts(sandbox)
+    async with running(app) as (pilot, _):
+        await pilot.press("enter")  # open stage 1 (Lead)
+        await settle(pilot)
+        detail = app.screen
+        assert detail.focused is detail.query_one("#stage-contacts-table")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, StagePickerModal)

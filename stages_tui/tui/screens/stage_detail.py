@@ -134,6 +134,9 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#detail-message").display = False
+        # The contacts panel, not the properties pane, starts with the focus: its keys (x, m,
+        # enter, [ ]) are the ones it advertises; tab still reaches the properties to scroll them.
+        self._contacts().focus_table()
         if self.stage is not None:
             self._render_stage()
         else:

@@ -67,6 +67,7 @@ class StageContacts(Vertical):
         self.page_size = page_size
         self.contacts: dict[int, Contact] = {}
         self._widths: tuple[int, int] = (0, 0)
+        self._focus_when_loaded = False
 
     @property
     def client(self):
@@ -112,7 +113,16 @@ class StageContacts(Vertical):
 
     # ------------------------------------------------------------------ loading
 
+    def focus_table(self) -> None:
+        """Give the table the focus, now or (while it is loading, when it can't have it) once loaded."""
+        self._focus_when_loaded = True
+        if not self.table.loading:
+            self._focus_when_loaded = False
+            self.table.focus()
+
     def reload(self) -> None:
+        # A loading widget can't keep the focus (Textual moves it on): take it back after.
+        self._focus_when_loaded = self._focus_when_loaded or self.table.has_focus
         self.table.loading = True
         self._load(self.start)
 
@@ -132,6 +142,9 @@ class StageContacts(Vertical):
             return  # the user paged on meanwhile
         table = self.table
         table.loading = False
+        if self._focus_when_loaded:
+            self._focus_when_loaded = False
+            table.focus()
         status = self.query_one("#stage-contacts-status", Static)
         status.set_class(message.error is not None, "-error")
         if message.error is not None:
