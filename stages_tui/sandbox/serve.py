@@ -202,8 +202,9 @@ def serve(options: ServeOptions, out: TextIO | None = None, err: TextIO | None =
 
     clients = ", ".join(c[0] for c in options.oauth_clients) or "none"
     print(f"Mautic sandbox serving at {base_url}  ({seeded})", file=out)
-    print(f"  user: {options.user}  password: {options.password}"
-          f"{'  (generated)' if options.password_generated else ''}", file=out)
+    # A generated password must be shown (nobody knows it otherwise); one the user gave is not echoed.
+    shown = f"{options.password}  (generated)" if options.password_generated else "(the one given with --password)"
+    print(f"  user: {options.user}  password: {shown}", file=out)
     print(f"  OAuth2 clients: {clients}", file=out)
     print("  press Ctrl-C to stop", file=out, flush=True)
 

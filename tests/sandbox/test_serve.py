@@ -97,8 +97,8 @@ def test_serves_over_loopback_and_stops_on_ctrl_c(tmp_path):
         banner = "".join(lines)
         match = re.search(r"http://127\.0\.0\.1:(\d+)", banner)
         assert match, banner + proc.stderr.read() if proc.poll() is not None else banner
-        assert "password: pw-123" in banner and "1_demo" in banner
-        assert "oauth-secret" not in banner
+        assert "password: (the one given with --password)" in banner and "1_demo" in banner
+        assert "pw-123" not in banner and "oauth-secret" not in banner  # secrets given are not echoed
         base = match.group(0)
         reply = httpx.get(f"{base}/api/stages", params={"limit": 100}, auth=("admin", "pw-123"), timeout=10)
         assert reply.status_code == 200
