@@ -120,7 +120,7 @@ def _main_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--page-size", metavar="N", help="stages per page, 5-500 (env STAGES_TUI_PAGE_SIZE)")
+    parser.add_argument("--page-size", metavar="N", help="rows per page (stages, contacts), 5-500 (env STAGES_TUI_PAGE_SIZE)")
     parser.add_argument("--theme", metavar="NAME", help="a Textual theme name, e.g. nord (env STAGES_TUI_THEME)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
