@@ -15,12 +15,6 @@ from stages_tui.api import (
 from .display import clean
 
 
-def error_title(error: BaseException) -> str:
-    if isinstance(error, MauticError):
-        return error.kind
-    return "Unexpected error"
-
-
 def error_text(error: BaseException) -> str:
     """One line: the kind, the server's message and the HTTP status (never markup)."""
     if isinstance(error, MauticError):

@@ -22,6 +22,7 @@ async def test_unreachable_server_then_retry_connects():
         assert isinstance(app.screen, StartupScreen)
         assert "Cannot connect to sandbox" in text(app, "#startup-title")
         assert "Cannot reach Mautic" in text(app, "#startup-message")
+        assert "Cannot reach" not in text(app, "#startup-title")  # said once, in the message
         assert "press r to retry" in text(app, "#startup-advice")
         assert "To use a real Mautic" in text(app, "#startup-sandbox")
         transport.faults.clear()

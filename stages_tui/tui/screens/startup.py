@@ -20,7 +20,7 @@ from textual.widgets import Header, LoadingIndicator, Static
 
 from stages_tui.api import Category, MauticError
 
-from ..errors import error_text, error_title, startup_advice
+from ..errors import error_text, startup_advice
 from ..widgets.footer import Footer
 
 
@@ -93,8 +93,8 @@ class StartupScreen(Screen[None]):
         self._failed = error is not None
         self.query_one("#startup-loading").display = error is None
         label = self.app.settings.connection_label
-        title = (f"Cannot connect to {label}: {error_title(error)}" if error
-                 else f"Connecting to {label} …")
+        # The kind of failure starts the message line below; the title doesn't repeat it.
+        title = f"Cannot connect to {label}" if error else f"Connecting to {label} …"
         self.query_one("#startup-title", Static).update(Text(title))
         self.query_one("#startup-message", Static).update(Text(error_text(error) if error else ""))
         self.query_one("#startup-advice", Static).update(Text(startup_advice(error) if error else ""))
