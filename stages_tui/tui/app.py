@@ -162,6 +162,25 @@ class StagesApp(App[None]):
             return self._undo is not None
         return True
 
+    async def action_quit(self) -> None:
+        """Quit, but not silently over a form with unsaved changes (ctrl+q again quits anyway)."""
+        from .modals.confirm import ConfirmModal
+        from .screens.stage_form import StageFormScreen
+
+        unsaved = any(isinstance(screen, StageFormScreen) and screen.dirty for screen in self.screen_stack)
+        if not unsaved or getattr(self.screen, "asks_to_quit", False):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        confirm = ConfirmModal("Unsaved changes", "Quit and discard your changes to this stage? "
+                               "(ctrl+q again quits)", yes="Quit", no="Keep editing", danger=True)
+        confirm.asks_to_quit = True
+        self.push_screen(confirm, answered)
+
     def action_undo_delete(self) -> None:
         if self._undo is not None:
             stage, self._undo = self._undo, None

@@ -357,3 +357,31 @@ async def test_a_replace_conflict_says_overwriting_undoes_their_change():
         # it listed all seven fields as "your changes" and did not say theirs would be undone
         assert "Your changes: none typed; replace sends every field." in text
         assert "Overwrite sends your changes anyway (undoing their change to weight)" in text
+
+
+async def test_ctrl_q_with_unsaved_changes_asks_first_and_twice_quits():
+    app, _, _ = build()
+    async with running(app) as (pilot, _):
+        form = await open_form(pilot, "e")
+        await type_text(pilot, " changed")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and app.is_running
+        await pilot.press("n")  # keep editing: nothing lost
+        await pilot.pause()
+        assert app.screen is form and value(app, "#name") == "Lead changed"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # again: quit anyway
+        await pilot.pause()
+        assert app.return_code is not None or not app.is_running
+
+
+async def test_ctrl_q_without_unsaved_changes_quits_at_once():
+    app, _, _ = build()
+    async with running(app) as (pilot, _):
+        await open_form(pilot, "e")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert app.return_code is not None or not app.is_running
