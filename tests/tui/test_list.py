@@ -286,3 +286,14 @@ async def test_keys_still_work_after_a_dialog_closes_over_the_empty_list():
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, StageFormScreen)
+
+
+async def test_modified_column_shows_a_dash_for_a_stage_never_modified():
+    app, sandbox, _ = build()
+    conn = sandbox.state.store.conn
+    conn.execute("UPDATE stages SET date_modified = NULL WHERE id = 2")
+    conn.commit()
+    async with running(app) as (pilot, _):
+        table = app.screen.query_one(StageTable)
+        assert table.get_cell("2", "modified").plain == "—"  # not its date added
+        assert table.get_cell("1", "modified").plain[:2] == "20"

@@ -10,7 +10,7 @@ from textual.widgets.data_table import ColumnKey
 
 from stages_tui.api import Stage
 
-from ..display import clean, literal, local_time, publish_window
+from ..display import NONE, clean, literal, local_time, publish_window
 from .rows import cursor_row_id
 
 # (column key, label, width). Widths are fixed so long or wide server text is cut with
@@ -50,7 +50,9 @@ def row_cells(stage: Stage) -> list[Text]:
         Text("yes", style="bold") if stage.is_published else Text("no", style="dim"),
         Text(window, style="" if window != "always" else "dim", no_wrap=True,
              overflow="ellipsis"),
-        Text(local_time(stage.date_modified or stage.date_added), no_wrap=True),
+        # Never modified: a dash, not the date added (the Modified sort would look out of order).
+        Text(local_time(stage.date_modified), no_wrap=True) if stage.date_modified
+        else Text(NONE, style="dim"),
     ]
 
 
