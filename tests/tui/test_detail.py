@@ -149,3 +149,21 @@ async def test_a_stage_deleted_elsewhere_says_so_at_the_top_on_a_small_terminal(
         await settle(pilot)
         # below the 13 properties it was off screen: the stage looked alive
         assert "Stage #1 does not exist on the server" in screen_text(app)
+
+
+async def test_opening_a_stage_deleted_elsewhere_drops_its_row_from_the_list_without_undo():
+    from stages_tui.tui.widgets.stage_table import StageTable
+
+    app, sandbox, _ = build()
+    async with running(app) as (pilot, _):
+        sandbox.state.store.conn.execute("DELETE FROM stages WHERE id = 1")
+        sandbox.state.store.conn.commit()
+        await pilot.press("enter")  # the list still has its row
+        await settle(pilot)
+        assert isinstance(app.screen, StageDetailScreen)  # stays, saying it does not exist
+        assert "does not exist" in str(app.screen.query_one("#detail-message", Static).content)
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one(StageTable)
+        assert "1" not in [key.value for key in table.rows]
+        assert app.check_action("undo_delete", ()) is False  # someone else deleted it

@@ -179,6 +179,8 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
                                     "(deleted?). Press escape to go back."))
             # its contacts panel would offer "press a to assign some" to a stage that is gone
             self._contacts().display = False
+            if self.stage is not None:  # the list still shows it: tell the screens (no undo: not ours)
+                self.app.post_message(StageDeleted(self.stage_id, self.stage, undoable=False))
         elif isinstance(message.error, MauticError) or self.stage is None:
             self._show_message(Text.assemble("Could not load the stage: ",
                                              error_text(message.error), "\nPress r to retry."))
@@ -223,8 +225,8 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
             self._contacts().set_stage(message.stage)
 
     def stage_deleted(self, message: StageDeleted) -> None:
-        if message.stage_id != self.stage_id:
-            return
+        if message.stage_id != self.stage_id or self.deleted:
+            return  # not this stage, or this screen found it gone and already says so
         self.deleted = True
         if self.app.screen is self:
             self.app.pop_screen()
