@@ -220,7 +220,8 @@ async def test_the_name_column_takes_the_width_left_over():
         assert table.columns[ColumnKey("name")].width == 160 - 90 - 2
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
-        assert table.columns[ColumnKey("name")].width == 20  # the minimum
+        # Modified and Publish window are dropped at 80: Name gets what ID..Published leave
+        assert table.columns[ColumnKey("name")].width == 80 - (5 + 17 + 6 + 9) - 2 * 5 - 2
 
 
 async def test_first_load_says_loading_once():
@@ -297,3 +298,22 @@ async def test_modified_column_shows_a_dash_for_a_stage_never_modified():
         table = app.screen.query_one(StageTable)
         assert table.get_cell("2", "modified").plain == "—"  # not its date added
         assert table.get_cell("1", "modified").plain[:2] == "20"
+
+
+async def test_a_narrow_terminal_drops_modified_then_publish_window_instead_of_scrolling_sideways():
+    app, _, _ = build()
+    async with running(app, size=(80, 24)) as (pilot, _):
+        table = app.screen.query_one(StageTable)
+        assert [key.value for key in table.columns] == ["id", "name", "category", "weight", "published"]
+        await pilot.pause()
+        assert table.max_scroll_x == 0  # everything shown fits
+        await pilot.press("down", "down")
+        assert table.current_id == 3
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert [key.value for key in table.columns][-1] == "window"
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert [key.value for key in table.columns][-2:] == ["window", "modified"]
+        assert row_ids(pilot) == [1, 2, 3, 4, 5] and table.current_id == 3  # rows and cursor kept
+        assert table.get_cell("3", "modified").plain

@@ -29,6 +29,24 @@ COLUMNS: list[tuple[str, str, int]] = [
 
 NAME_MIN_WIDTH = 20
 SCROLLBAR_WIDTH = 2
+# Dropped in this order when the table is too narrow for every column and a readable Name
+# (80 columns: both), rather than scrolling sideways; the detail screen still has them.
+OPTIONAL_COLUMNS = ("modified", "window")
+
+
+def _name_room(columns: list[tuple[str, str, int]], table_width: int, cell_padding: int) -> int:
+    fixed = sum(width for key, _, width in columns if key != "name")
+    return table_width - fixed - 2 * cell_padding * len(columns) - SCROLLBAR_WIDTH
+
+
+def columns_for(table_width: int, cell_padding: int = 1) -> list[tuple[str, str, int]]:
+    """The columns shown at this width: all of them, less the optional ones that don't fit."""
+    columns = list(COLUMNS)
+    for key in OPTIONAL_COLUMNS:
+        if _name_room(columns, table_width, cell_padding) >= NAME_MIN_WIDTH:
+            break
+        columns = [column for column in columns if column[0] != key]
+    return columns
 
 
 def _day(value) -> str:
@@ -66,19 +84,33 @@ class StageTable(DataTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.shown_columns = list(COLUMNS)
+        self._stages: list[Stage] = []
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for key, label, width in self.shown_columns:
             self.add_column(label, key=key, width=width)
 
+    def _cells(self, stage: Stage) -> list[Text]:
+        shown = {key for key, _, _ in self.shown_columns}
+        return [cell for (key, _, _), cell in zip(COLUMNS, row_cells(stage)) if key in shown]
+
     def on_resize(self, event: events.Resize) -> None:
+        columns = columns_for(event.size.width, self.cell_padding)
+        if columns != self.shown_columns:
+            keep_id, keep_index = self.current_id, self.cursor_row
+            self.shown_columns = columns
+            self.clear(columns=True)
+            self._add_columns()
+            self.show(self._stages, keep_id, keep_index)
         self.fit_name_column(event.size.width)
 
     def fit_name_column(self, table_width: int) -> None:
         """Give the Name column the width the other (fixed) columns leave free."""
-        fixed = sum(width for key, _, width in COLUMNS if key != "name")
-        padding = 2 * self.cell_padding * len(COLUMNS)
-        wanted = max(NAME_MIN_WIDTH, table_width - fixed - padding - SCROLLBAR_WIDTH)
+        wanted = max(NAME_MIN_WIDTH, _name_room(self.shown_columns, table_width, self.cell_padding))
         column = self.columns.get(ColumnKey("name"))
         if column is None or column.width == wanted:
             return
@@ -97,8 +129,9 @@ class StageTable(DataTable):
              keep_index: int | None = None) -> None:
         """Replace the rows; put the cursor back on ``keep_id`` if it is still listed."""
         self.clear()
+        self._stages = list(stages)
         for stage in stages:
-            self.add_row(*row_cells(stage), key=str(stage.id))
+            self.add_row(*self._cells(stage), key=str(stage.id))
         if not stages:
             return
         ids = [stage.id for stage in stages]
@@ -115,7 +148,8 @@ class StageTable(DataTable):
         key = str(stage.id)
         if key not in self.rows:
             return False
-        for (column, _, _), cell in zip(COLUMNS, row_cells(stage)):
+        self._stages = [stage if shown.id == stage.id else shown for shown in self._stages]
+        for (column, _, _), cell in zip(self.shown_columns, self._cells(stage)):
             self.update_cell(key, column, cell)
         return True
 
