@@ -238,6 +238,9 @@ def resolve_settings(
         common["sandbox_latency"] = float(flags.get("sandbox_latency") or 0.0)
         return Settings(auth_kind="sandbox", **common)
 
+    for name, flag in (("fresh", "--fresh"), ("sandbox_db", "--sandbox-db")):
+        if flags.get(name):  # they'd be ignored silently: a real Mautic is never reseeded
+            raise ConfigError(f"{flag} is for the embedded sandbox; it does nothing with a Mautic URL or profile")
     url = url or profile.url  # type: ignore[union-attr]
     # Auth kind: --user/--client-id choose it; else the profile's `auth`; else the env identity.
     # (MAUTIC_USER / MAUTIC_CLIENT_ID only fill in the identity, they never switch a profile's kind.)

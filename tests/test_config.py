@@ -221,6 +221,9 @@ def test_sandbox_db_flag_and_fresh(env, tmp_path):
         ({"sandbox": True, "url": "https://m"}, {}, "--sandbox excludes --url"),
         ({"user": "admin"}, {}, "--user needs --url URL (or --profile NAME)"),
         ({"client_id": "1_x"}, {}, "--client-id needs --url URL"),
+        # Walk-through: these were ignored silently with a real Mautic.
+        ({"url": "https://m", "user": "u", "fresh": True}, {"MAUTIC_PASSWORD": "pw"}, "--fresh is for the embedded sandbox"),
+        ({"url": "https://m", "user": "u", "sandbox_db": "x.db"}, {"MAUTIC_PASSWORD": "pw"}, "--sandbox-db is for the embedded sandbox"),
     ],
 )
 def test_bad_settings_name_the_source(env, flags, extra_env, message):
