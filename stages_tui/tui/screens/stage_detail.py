@@ -163,12 +163,16 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.query_one("#detail").loading = False
-        self.stage = message.stage
+        self._show_stage(message.stage)
+
+    def _show_stage(self, stage: Stage) -> None:
+        """The stage as the server has it now (loaded, or saved by any screen)."""
+        self.stage = stage
         self.deleted = False
         self._show_message(None)
         self._render_stage()
         self._contacts().display = True
-        self._contacts().set_stage(message.stage)
+        self._contacts().set_stage(stage)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -217,12 +221,7 @@ class StageDetailScreen(StageActions, StageObserver, Screen[None]):
 
     def stage_saved(self, message: StageSaved) -> None:
         if message.stage.id == self.stage_id:
-            self.stage = message.stage
-            self.deleted = False
-            self._show_message(None)
-            self._render_stage()
-            self._contacts().display = True
-            self._contacts().set_stage(message.stage)
+            self._show_stage(message.stage)
 
     def stage_deleted(self, message: StageDeleted) -> None:
         if message.stage_id != self.stage_id or self.deleted:
