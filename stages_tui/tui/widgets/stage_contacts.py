@@ -115,9 +115,9 @@ class StageContacts(Vertical):
 
     def focus_table(self) -> None:
         """Give the table the focus, now or (while it is loading, when it can't have it) once loaded."""
-        self._focus_when_loaded = True
-        if not self.table.loading:
-            self._focus_when_loaded = False
+        if self.table.loading:
+            self._focus_when_loaded = True
+        else:
             self.table.focus()
 
     def reload(self) -> None:
@@ -125,6 +125,12 @@ class StageContacts(Vertical):
         self._focus_when_loaded = self._focus_when_loaded or self.table.has_focus
         self.table.loading = True
         self._load(self.start)
+
+    def _loading_done(self) -> None:
+        self.table.loading = False
+        if self._focus_when_loaded:
+            self._focus_when_loaded = False
+            self.table.focus()
 
     @work(exclusive=True, group="stage-contacts", exit_on_error=False)
     async def _load(self, start: int) -> None:
@@ -141,10 +147,7 @@ class StageContacts(Vertical):
         if message.start != self.start:
             return  # the user paged on meanwhile
         table = self.table
-        table.loading = False
-        if self._focus_when_loaded:
-            self._focus_when_loaded = False
-            table.focus()
+        self._loading_done()
         status = self.query_one("#stage-contacts-status", Static)
         status.set_class(message.error is not None, "-error")
         if message.error is not None:
@@ -187,7 +190,7 @@ class StageContacts(Vertical):
         if event.state != WorkerState.ERROR or not event.worker.group.startswith("stage-contacts"):
             return
         # Not a MauticError (those are reported above): still say so, never fail silently.
-        self.table.loading = False
+        self._loading_done()
         status = self.query_one("#stage-contacts-status", Static)
         status.add_class("-error")
         error = event.worker.error
