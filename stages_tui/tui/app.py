@@ -47,6 +47,7 @@ class StagesApp(App[None]):
         self._categories_requested = False
         self._undo: Stage | None = None
         self.stages_in_flight: set[int] = set()  # ids with a publish toggle being sent
+        self._quit_prompt: Screen | None = None  # the "quit and discard?" question, while asked
         self.sub_title = settings.connection_label
 
     # ------------------------------------------------------------------ life cycle
@@ -168,18 +169,18 @@ class StagesApp(App[None]):
         from .screens.stage_form import StageFormScreen
 
         unsaved = any(isinstance(screen, StageFormScreen) and screen.dirty for screen in self.screen_stack)
-        if not unsaved or getattr(self.screen, "asks_to_quit", False):
+        if not unsaved or self.screen is self._quit_prompt:
             self.exit()
             return
 
         def answered(quit_anyway: bool | None) -> None:
+            self._quit_prompt = None
             if quit_anyway:
                 self.exit()
 
-        confirm = ConfirmModal("Unsaved changes", "Quit and discard your changes to this stage? "
-                               "(ctrl+q again quits)", yes="Quit", no="Keep editing", danger=True)
-        confirm.asks_to_quit = True
-        self.push_screen(confirm, answered)
+        self._quit_prompt = ConfirmModal("Unsaved changes", "Quit and discard your changes to this stage? "
+                                         "(ctrl+q again quits)", yes="Quit", no="Keep editing", danger=True)
+        self.push_screen(self._quit_prompt, answered)
 
     def action_undo_delete(self) -> None:
         if self._undo is not None:
