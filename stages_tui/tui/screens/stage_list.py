@@ -65,7 +65,6 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         self.total: int | None = None
         self.state = "loading"  # loading | ready | empty | error
         self._cache = PageCache()
-        self._stages: dict[int, Stage] = {}
         self._waiting: tuple[ListQuery, int, int | None, int | None] | None = None
         self._bindings_pending = False
 
@@ -102,7 +101,7 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
         if self.state != "ready":
             return None
         stage_id = self.table.current_id
-        return self._stages.get(stage_id) if stage_id is not None else None
+        return self.table.stages.get(stage_id) if stage_id is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "prev_page":
@@ -189,7 +188,6 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
             self._load(self.pages, keep_id, keep_index)
             return
         self.query_one("#list-body").loading = False
-        self._stages = {stage.id: stage for stage in result.items}
         self.table.show(result.items, keep_id, keep_index)
         if result.items:
             self.state = "ready"
@@ -323,9 +321,7 @@ class StageListScreen(StageActions, StageObserver, Screen[None]):
     def stage_saved(self, message: StageSaved) -> None:
         self._cache.clear()
         stage = message.stage
-        if not message.created and stage.id in self._stages:
-            self._stages[stage.id] = stage
-            self.table.update_stage(stage)
+        if not message.created and self.table.update_stage(stage):
             if self.page < self.pages:
                 self._prefetch(self.list_query, self.page + 1)
             return

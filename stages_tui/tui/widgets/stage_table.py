@@ -85,7 +85,7 @@ class StageTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.shown_columns = list(COLUMNS)
-        self._stages: list[Stage] = []
+        self.stages: dict[int, Stage] = {}  # the rows' stages by id, in row order
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -105,7 +105,7 @@ class StageTable(DataTable):
             self.shown_columns = columns
             self.clear(columns=True)
             self._add_columns()
-            self.show(self._stages, keep_id, keep_index)
+            self.show(list(self.stages.values()), keep_id, keep_index)
         self.fit_name_column(event.size.width)
 
     def fit_name_column(self, table_width: int) -> None:
@@ -129,7 +129,7 @@ class StageTable(DataTable):
              keep_index: int | None = None) -> None:
         """Replace the rows; put the cursor back on ``keep_id`` if it is still listed."""
         self.clear()
-        self._stages = list(stages)
+        self.stages = {stage.id: stage for stage in stages}
         for stage in stages:
             self.add_row(*self._cells(stage), key=str(stage.id))
         if not stages:
@@ -145,10 +145,10 @@ class StageTable(DataTable):
 
     def update_stage(self, stage: Stage) -> bool:
         """Refresh one row in place; False when the stage is not on this page."""
-        key = str(stage.id)
-        if key not in self.rows:
+        if stage.id not in self.stages:
             return False
-        self._stages = [stage if shown.id == stage.id else shown for shown in self._stages]
+        self.stages[stage.id] = stage
+        key = str(stage.id)
         for (column, _, _), cell in zip(self.shown_columns, self._cells(stage)):
             self.update_cell(key, column, cell)
         return True
