@@ -51,18 +51,16 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(self._table("Keys", self._keys), id="help-keys")
                     yield Static(self._table("Search syntax (Mautic)", SEARCH_SYNTAX),
                                  id="help-search")
-                yield Static(Text("escape closes · ctrl+p opens the command palette",
-                                  style="dim"))
-                return
-            with Horizontal(id="help-body"):
-                # Without the search column the keys take the whole width (no wrapping at 40).
-                with VerticalScroll(id="help-keys-box",
-                                    classes="" if self._with_search else "-alone"):
-                    yield Static(self._table("Keys", self._keys), id="help-keys")
-                if self._with_search:
-                    with VerticalScroll(id="help-search-box"):
-                        yield Static(self._table("Search syntax (Mautic)", SEARCH_SYNTAX),
-                                     id="help-search")
+            else:
+                with Horizontal(id="help-body"):
+                    # Without the search column the keys take the whole width (no wrapping at 40).
+                    with VerticalScroll(id="help-keys-box",
+                                        classes="" if self._with_search else "-alone"):
+                        yield Static(self._table("Keys", self._keys), id="help-keys")
+                    if self._with_search:
+                        with VerticalScroll(id="help-search-box"):
+                            yield Static(self._table("Search syntax (Mautic)", SEARCH_SYNTAX),
+                                         id="help-search")
             yield Static(Text("escape closes · ctrl+p opens the command palette", style="dim"))
 
     @staticmethod

@@ -8,6 +8,7 @@ overwrite / reload / keep editing, so no update is lost silently.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -218,11 +219,10 @@ class StageFormScreen(StageObserver, Screen[None]):
             control.scroll_visible()
 
     @staticmethod
-    def _summary(errors) -> str | None:
-        if not errors:
-            return None
-        return "Please fix the fields marked above: " + ", ".join(
-            LABELS.get(name, name) for name in errors) + "."
+    def _summary(names: Iterable[str]) -> str | None:
+        """The banner naming the fields still marked bad (None when there are none)."""
+        labels = [LABELS.get(name, name) for name in names]
+        return "Please fix the fields marked above: " + ", ".join(labels) + "." if labels else None
 
     def _show_banner(self, text: str | None) -> None:
         banner = self.query_one("#form-error", Static)
@@ -246,7 +246,7 @@ class StageFormScreen(StageObserver, Screen[None]):
         field.set_error(None)
         if self._summary_banner:
             left = [f.id.removeprefix("field-") for f in self.query(Field) if f.error]
-            self._show_banner(self._summary(dict.fromkeys(left)))
+            self._show_banner(self._summary(left))
 
     # ------------------------------------------------------------------ saving
 
